@@ -1,0 +1,52 @@
+"""The roles of the platform and what each may do. The one table every view and endpoint consults."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMISSION_ANALYST = "commission_analyst", _("Commission analyst 纪委监委分析员")
+    CASE_OFFICER = "case_officer", _("Case officer 纪委监委办案人员")
+    ORG_OFFICER = "org_officer", _("Organisation department officer 组织部干部")
+    DEPT_OFFICER = "dept_officer", _("Department officer 职能部门经办人")
+    LIAISON_LEADER = "liaison_leader", _("Liaison leader 包保领导")
+    SERVICE_AGENT = "service_agent", _("Service agent 代办员")
+    ENTERPRISE_USER = "enterprise_user", _("Enterprise user 企业用户")
+    ADMIN = "admin", _("Administrator 管理员")
+
+
+ALL_ROLES = frozenset(Role)
+STAFF_ROLES = ALL_ROLES - {Role.ENTERPRISE_USER}
+SUPERVISION_ROLES = frozenset({Role.COMMISSION_ANALYST, Role.CASE_OFFICER, Role.ADMIN})
+
+
+class Capability(models.TextChoices):
+    """Things a user may see or do; resources name the capability they need."""
+
+    VIEW_DEPARTMENTS = "registry.view_departments"
+    VIEW_ENTERPRISES = "registry.view_enterprises"  # public business registration data, scoped for firms
+    VIEW_OFFICIALS = "registry.view_officials"  # officials and their posts (scoped for department officers)
+    VIEW_DECLARATIONS = "registry.view_declarations"  # relatives, assets, incomes: personal matters reports
+    VIEW_AUDIT_LOG = "audit.view_log"
+    IMPORT_DATA = "contract.import"
+
+
+GRANTS: dict[Capability, frozenset[Role]] = {
+    Capability.VIEW_DEPARTMENTS: ALL_ROLES,
+    Capability.VIEW_ENTERPRISES: ALL_ROLES,
+    Capability.VIEW_OFFICIALS: frozenset(
+        {Role.COMMISSION_ANALYST, Role.CASE_OFFICER, Role.ORG_OFFICER, Role.DEPT_OFFICER, Role.ADMIN}
+    ),
+    # Personal matters declarations are kept by the organisation department and read by the commission.
+    Capability.VIEW_DECLARATIONS: frozenset(
+        {Role.COMMISSION_ANALYST, Role.CASE_OFFICER, Role.ORG_OFFICER, Role.ADMIN}
+    ),
+    Capability.VIEW_AUDIT_LOG: frozenset({Role.ADMIN}),
+    Capability.IMPORT_DATA: frozenset({Role.ADMIN}),
+}
+
+
+def role_has(role: str | None, capability: Capability) -> bool:
+    return role is not None and role in GRANTS[capability]

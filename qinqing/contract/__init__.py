@@ -1,0 +1,1 @@
+"""The bulk data exchange contract (v1): table definitions, reading, validation, import and export."""

@@ -1,0 +1,158 @@
+"""Reading a contract dataset: a folder of CSV files or one XLSX workbook, every value as text.
+
+Values are read as strings and typed later by the validator, so a bad value becomes a reported error
+with its line and column instead of a parser exception or a silent null.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from qinqing.contract.schema import TABLE_BY_NAME
+
+BOM = "\ufeff"
+
+
+@dataclass
+class SourceTable:
+    """One table as read: all-string columns, the file it came from, and what did not fit the contract."""
+
+    name: str
+    frame: pl.DataFrame
+    path: Path
+    sheet: str | None = None  # for workbooks
+    unknown_columns: list[str] = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name}:{self.sheet}" if self.sheet else self.path.name
+
+    def line_numbers(self, rows: list[int]) -> dict[int, int]:
+        """Physical line (or sheet row) where each 0-based data row starts.
+
+        CSV records may span lines inside quotes, so the mapping is read from the file; it is only
+        needed on the error path.
+        """
+        if self.sheet is not None:
+            return {r: r + 2 for r in rows}
+        wanted = set(rows)
+        found: dict[int, int] = {}
+        with self.path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)
+            start = reader.line_num + 1
+            for index, _ in enumerate(reader):
+                if index in wanted:
+                    found[index] = start
+                    if len(found) == len(wanted):
+                        break
+                start = reader.line_num + 1
+        return found
+
+
+@dataclass
+class Dataset:
+    tables: dict[str, SourceTable]
+    ignored_files: list[str]
+    problems: list[tuple[str, str]]  # (file, reason) for files that could not be read at all
+
+
+class ReadError(Exception):
+    pass
+
+
+def _clean_header(name: str) -> str:
+    return name.replace(BOM, "").strip()
+
+
+def _normalise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Trim whitespace; empty means absent (null) everywhere in the contract."""
+    frame = frame.rename({c: _clean_header(c) for c in frame.columns})
+    return frame.with_columns(
+        pl.col(c).cast(pl.String).str.strip_chars().replace("", None) for c in frame.columns
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _split_unknown(name: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    known = set(TABLE_BY_NAME[name].column_names)
+    unknown = [c for c in frame.columns if c not in known]
+    return frame, unknown
+
+
+def read_csv_table(name: str, path: Path) -> SourceTable:
+    try:
+        frame = pl.read_csv(
+            path, infer_schema=False, encoding="utf8", quote_char='"', has_header=True,
+            raise_if_empty=False, truncate_ragged_lines=False, glob=False,
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, UnicodeDecodeError) as exc:
+        raise ReadError(f"{path.name}: cannot be read as UTF-8 CSV: {str(exc).splitlines()[0]}") from exc
+    frame = _normalise(frame)
+    duplicates = sorted({c for c in frame.columns if frame.columns.count(c) > 1})
+    if duplicates:
+        raise ReadError(f"{path.name}: repeated column(s) {', '.join(duplicates)}")
+    frame, unknown = _split_unknown(name, frame)
+    return SourceTable(name, frame, path, unknown_columns=unknown, sha256=_sha256(path))
+
+
+def read_folder(folder: Path) -> Dataset:
+    tables: dict[str, SourceTable] = {}
+    ignored: list[str] = []
+    problems: list[tuple[str, str]] = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() != ".csv":
+            if path.is_file():
+                ignored.append(path.name)
+            continue
+        if path.stem not in TABLE_BY_NAME:
+            ignored.append(path.name)
+            continue
+        try:
+            tables[path.stem] = read_csv_table(path.stem, path)
+        except ReadError as exc:
+            problems.append((path.name, str(exc)))
+    return Dataset(tables, ignored, problems)
+
+
+def read_workbook(path: Path) -> Dataset:
+    try:
+        sheets = pl.read_excel(path, sheet_id=0, engine="calamine", infer_schema_length=0)
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for a broken workbook
+        raise ReadError(f"{path.name}: cannot be read as an XLSX workbook: {exc}") from exc
+    tables: dict[str, SourceTable] = {}
+    ignored: list[str] = []
+    digest = _sha256(path)
+    for sheet, frame in sheets.items():
+        name = sheet.strip()
+        if name not in TABLE_BY_NAME:
+            ignored.append(f"{path.name}:{sheet}")
+            continue
+        frame = _normalise(frame)
+        frame, unknown = _split_unknown(name, frame)
+        tables[name] = SourceTable(name, frame, path, sheet=sheet, unknown_columns=unknown, sha256=digest)
+    return Dataset(tables, ignored, [])
+
+
+def read_dataset(path: Path) -> Dataset:
+    path = Path(path)
+    if path.is_dir():
+        return read_folder(path)
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return read_workbook(path)
+    if path.suffix.lower() == ".csv" and path.stem in TABLE_BY_NAME:
+        return Dataset({path.stem: read_csv_table(path.stem, path)}, [], [])
+    raise ReadError(f"{path}: expected a folder of contract CSV files, a contract CSV file or an XLSX workbook")

@@ -1,0 +1,174 @@
+"""Validating a whole dataset before anything is written.
+
+Every error is collected, not only the first: per value (type, enum, check characters), per row
+(dates in order, gender agrees with the ID number), per table (duplicate keys) and across tables and
+the database (references).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.apps import apps
+
+from qinqing.contract import rules
+from qinqing.contract.columns import DecimalSpec, typed_column
+from qinqing.contract.reader import Dataset, SourceTable
+from qinqing.contract.schema import TABLE_BY_NAME, TABLES, Table
+
+ROW = "__row"  # 0-based data row index in the source file
+KEY_SEPARATOR = "\x1f"
+ERROR_SCHEMA = {"table": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
+
+# (table, column, values) -> the subset of values stored in the database
+ExistingKeys = Callable[[str, str, list[str]], set[str]]
+
+
+@dataclass
+class TableResult:
+    source: SourceTable
+    typed: pl.DataFrame  # contract columns typed, plus ROW and (for composite keys) row_key
+    errors: pl.DataFrame
+
+
+@dataclass
+class ValidationResult:
+    tables: dict[str, TableResult]
+    errors: pl.DataFrame  # table, row, column, value, reason
+    file_errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors.height == 0 and not self.file_errors
+
+
+def _empty_errors() -> pl.DataFrame:
+    return pl.DataFrame(schema=ERROR_SCHEMA)
+
+
+def decimal_spec(table: Table, column: str) -> DecimalSpec | None:
+    model = apps.get_model(table.model)
+    for f in model._meta.concrete_fields:
+        if (f.db_column or f.attname) == column and f.get_internal_type() == "DecimalField":
+            return DecimalSpec(f.max_digits, f.decimal_places)
+    return None
+
+
+def _row_key(frame: pl.DataFrame, table: Table) -> pl.Series:
+    """The natural key of a composite-key or keyless table as one string (see Table.key)."""
+    if table.key:
+        parts = [pl.col(c).cast(pl.String).fill_null("") for c in table.key]
+        joined = frame.select(pl.concat_str(parts, separator=KEY_SEPARATOR)).to_series()
+        if (joined.str.len_bytes() > 200).any():
+            # Keys longer than the column (long names) are hashed; short ones stay readable.
+            joined = pl.Series([s if len(s.encode()) <= 200 else
+                                "h:" + hashlib.blake2b(s.encode(), digest_size=20).hexdigest() for s in joined],
+                               dtype=pl.String)
+        return joined
+    # No natural key: the whole row, with its occurrence number among identical rows.
+    parts = [pl.col(c).cast(pl.String).fill_null("") for c in table.column_names]
+    whole = frame.select(pl.concat_str(parts, separator=KEY_SEPARATOR).alias("w"))
+    occurrence = whole.select(pl.int_range(pl.len()).over("w")).to_series()
+    return pl.Series(
+        [
+            hashlib.blake2b(f"{w}{KEY_SEPARATOR}{n}".encode(), digest_size=20).hexdigest()
+            for w, n in zip(whole.to_series(), occurrence, strict=True)
+        ],
+        dtype=pl.String,
+    )
+
+
+def validate_table(source: SourceTable) -> tuple[TableResult, list[tuple[str, str]]]:
+    table = TABLE_BY_NAME[source.name]
+    file_errors = [(source.label, f"required column '{c}' is missing")
+                   for c in table.required if c not in source.frame.columns]
+    frame = source.frame.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64))
+    frame = frame.with_columns(
+        pl.lit(None, dtype=pl.String).alias(c.name) for c in table.columns if c.name not in frame.columns
+    )
+    values, reasons = [], []
+    for col in table.columns:
+        value, reason = typed_column(col, decimal_spec(table, col.name) if col.type == "decimal" else None)
+        values.append(value)
+        reasons.append(reason.alias(f"__err__{col.name}"))
+    checked = frame.select(pl.col(ROW), *[pl.col(c.name).alias(f"__raw__{c.name}") for c in table.columns],
+                           *values, *reasons)
+    error_frames = []
+    for col in table.columns:
+        bad = checked.filter(pl.col(f"__err__{col.name}").is_not_null())
+        if bad.height:
+            error_frames.append(bad.select(
+                pl.lit(table.name).alias("table"), pl.col(ROW).alias("row"), pl.lit(col.name).alias("column"),
+                pl.col(f"__raw__{col.name}").alias("value"), pl.col(f"__err__{col.name}").alias("reason"),
+            ))
+    typed = checked.select(ROW, *table.column_names)
+    for column, bad, reason in rules.row_rules(table.name):
+        hits = typed.filter(bad.fill_null(False))
+        if hits.height:
+            error_frames.append(hits.select(
+                pl.lit(table.name).alias("table"), pl.col(ROW).alias("row"), pl.lit(column).alias("column"),
+                pl.col(column).cast(pl.String).alias("value"), pl.lit(reason).alias("reason"),
+            ))
+    if len(table.key) != 1:
+        typed = typed.with_columns(_row_key(typed, table).alias("row_key"))
+    key_col = table.primary_key or "row_key"
+    if table.key:
+        first = typed.group_by(key_col, maintain_order=True).agg(pl.col(ROW).min().alias("__first"))
+        dup = typed.join(first, on=key_col).filter(pl.col(ROW) != pl.col("__first"))
+        if dup.height:
+            shown = ", ".join(table.key)
+            error_frames.append(dup.select(
+                pl.lit(table.name).alias("table"), pl.col(ROW).alias("row"), pl.lit(shown).alias("column"),
+                pl.col(key_col).cast(pl.String).str.replace_all(KEY_SEPARATOR, "|").alias("value"),
+                pl.format("duplicate key: the same {} as data row {}", pl.lit(shown), pl.col("__first") + 1)
+                .alias("reason"),
+            ))
+    errors = pl.concat(error_frames) if error_frames else _empty_errors()
+    return TableResult(source, typed, errors), file_errors
+
+
+def _reference_errors(results: dict[str, TableResult], existing: ExistingKeys) -> Iterable[pl.DataFrame]:
+    for result in results.values():
+        table = TABLE_BY_NAME[result.source.name]
+        for col in table.columns:
+            if not col.references:
+                continue
+            target, target_col = col.references.split(".")
+            values = result.typed.select(pl.col(col.name).drop_nulls().unique()).to_series()
+            if target in results:
+                values = values.filter(~values.is_in(results[target].typed[target_col].implode()))
+            if values.len() == 0:
+                continue
+            stored = existing(target, target_col, values.to_list())
+            missing = [v for v in values.to_list() if v not in stored]
+            if not missing:
+                continue
+            hits = result.typed.filter(pl.col(col.name).is_in(missing))
+            yield hits.select(
+                pl.lit(table.name).alias("table"), pl.col(ROW).alias("row"), pl.lit(col.name).alias("column"),
+                pl.col(col.name).cast(pl.String).alias("value"),
+                pl.lit(f"refers to {target}.{target_col} that is neither in this dataset nor stored").alias("reason"),
+            )
+
+
+def validate_dataset(dataset: Dataset, existing: ExistingKeys, progress=None) -> ValidationResult:
+    results: dict[str, TableResult] = {}
+    file_errors = list(dataset.problems)
+    frames = []
+    for table in TABLES:
+        if table.name not in dataset.tables:
+            continue
+        result, problems = validate_table(dataset.tables[table.name])
+        results[table.name] = result
+        file_errors += problems
+        if result.errors.height:
+            frames.append(result.errors)
+        if progress:
+            progress(table.name)
+    if not file_errors:
+        frames += list(_reference_errors(results, existing))
+    errors = pl.concat(frames) if frames else _empty_errors()
+    return ValidationResult(results, errors.sort("table", "row", "column"), file_errors)

@@ -1,0 +1,17 @@
+"""Field shorthands shared by the contract models, so every money or ratio column is declared alike."""
+
+from django.db import models
+
+
+def money(**kw) -> models.DecimalField:
+    """Yuan, two decimals; large enough for a province's budgets."""
+    return models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True, **kw)
+
+
+def ratio(**kw) -> models.DecimalField:
+    return models.DecimalField(max_digits=9, decimal_places=6, **kw)
+
+
+def row_key() -> models.CharField:
+    """The natural key of a row with a composite or no natural key (see contract.schema.Table.key)."""
+    return models.CharField(max_length=255, unique=True, editable=False)

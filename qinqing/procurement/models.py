@@ -1,0 +1,34 @@
+"""Tendering 招投标: procedures and bids."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from qinqing.contract import schema
+from qinqing.core.fields import money, row_key
+from qinqing.registry.models import Department, Enterprise, choices
+
+
+class Tender(models.Model):
+    tender_id = models.CharField(max_length=64, primary_key=True)
+    title = models.CharField(max_length=300)
+    buyer = models.ForeignKey(Department, models.PROTECT, db_column="buyer_department_code", related_name="tenders")
+    method = models.CharField(max_length=16, choices=choices(schema.TENDER_METHODS))
+    budget = money()
+    published_at = models.DateTimeField()
+    bid_deadline = models.DateTimeField(null=True, blank=True)
+    awarded_at = models.DateTimeField(null=True, blank=True)
+    sector = models.CharField(max_length=32, null=True, blank=True)
+
+
+class Bid(models.Model):
+    row_key = row_key()
+    tender = models.ForeignKey(Tender, models.CASCADE, db_column="tender_id", related_name="bids")
+    bidder = models.ForeignKey(Enterprise, models.PROTECT, db_column="bidder_uscc", related_name="bids")
+    amount = money()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    contact_name = models.CharField(max_length=100, null=True, blank=True)
+    contact_phone = models.CharField(max_length=20, null=True, blank=True)
+    project_manager_id = models.CharField(max_length=18, null=True, blank=True)
+    disqualified = models.BooleanField(null=True, blank=True)
+    winner = models.BooleanField(default=False)
