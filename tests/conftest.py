@@ -10,7 +10,13 @@ import pytest
 from qinqing.accounts.roles import Role
 from qinqing.core.identifiers import make_id_number, make_uscc, mask_id_number
 
-PASSWORD = "test-pass-9f3k2"  # noqa: S105 - test-only credential
+PASSWORD = "test-pass-9f3k2"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # Every role-matrix test builds one user per role; the production hasher would take seconds each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass

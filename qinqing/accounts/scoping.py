@@ -128,3 +128,18 @@ def scoped_get(user, model: type[Model], **lookup) -> Model:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(visible(user, model), **lookup)
+
+
+def reveals_personal_ids(user) -> bool:
+    """Full citizen ID numbers go only to roles that may read personal matters declarations; others see
+    the public-registry mask (`5303**********1232`). USCCs are public and never masked."""
+    return bool(user and user.is_authenticated and user.can(Capability.VIEW_DECLARATIONS))
+
+
+def personal_id(user, value: str | None) -> str | None:
+    """A person's ID number as `user` may see it."""
+    from qinqing.core.identifiers import mask_id_number
+
+    if not value or reveals_personal_ids(user) or "*" in value:
+        return value
+    return mask_id_number(value)

@@ -82,11 +82,14 @@ def verify(batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
                 problems.append(ChainProblem(expected_seq, "deleted",
                                              f"events {expected_seq}..{event.seq - 1} are missing"))
             else:
-                problems.append(ChainProblem(event.seq, "inserted", f"sequence number {event.seq} repeats"))
+                # Seqs are unique and read in order, so one can only fall behind below the first event:
+                # a row numbered 0 or less was slipped in front of the chain (it cannot "repeat").
+                problems.append(ChainProblem(event.seq, "inserted",
+                                             f"event {event.seq} is numbered before the first event"))
         own = event_digest(event)
         if own != event.hash:
-            problems.append(ChainProblem(event.seq, "edited",
-                                         f"event {event.seq} does not match its hash: its content was changed"))
+            problems.append(ChainProblem(
+                event.seq, "edited", f"event {event.seq} does not match its hash: its content was changed"))
         elif event.prev_hash != prev_hash and event.seq == expected_seq:
             problems.append(ChainProblem(event.seq, "inserted",
                                          f"event {event.seq} does not follow event {event.seq - 1}: "

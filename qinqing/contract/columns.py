@@ -84,6 +84,11 @@ def typed_column(col: Column, decimal: DecimalSpec | None = None) -> tuple[pl.Ex
         number = value.cast(pl.Float64, strict=False)
         int_part = value.str.replace(r"^-", "").str.replace(r"\..*$", "").str.replace(r"^0+(\d)", "$1")
         frac_part = value.str.extract(r"\.(\d+)$", 1).fill_null("").str.replace(r"0+$", "")
+        sign = pl.when(value.str.starts_with("-")).then(pl.lit("-")).otherwise(pl.lit(""))
+        # Canonical text: 1000000.00 and 1000000 are the same amount and must compare equal on re-import.
+        value = pl.when(raw.str.contains(DECIMAL_RE)).then(
+            sign + int_part + pl.when(frac_part != "").then("." + frac_part).otherwise(pl.lit(""))
+        ).otherwise(value)
         checks.append((present & ~raw.str.contains(DECIMAL_RE), "is not a decimal number (no thousands separators)"))
         checks.append((present & (frac_part.str.len_chars() > spec.decimal_places),
                        f"has more than {spec.decimal_places} decimal places"))

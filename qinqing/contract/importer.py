@@ -44,7 +44,7 @@ class ImportReport:
     ok: bool
     tables: list[TableSummary]
     errors: pl.DataFrame  # file, line, column, value, reason
-    file_errors: list[tuple[str, str]]
+    file_errors: list[tuple[str, int | None, str]]
     ignored_files: list[str]
     error_report: Path | None = None
     seconds: float = 0.0
@@ -55,7 +55,7 @@ class ImportReport:
 
     @property
     def error_count(self) -> int:
-        return self.errors.height + len(self.file_errors)
+        return self.errors.height  # file-level errors are rows of `errors` too
 
 
 def _error_rows(result: ValidationResult, dataset: Dataset) -> pl.DataFrame:
@@ -68,10 +68,10 @@ def _error_rows(result: ValidationResult, dataset: Dataset) -> pl.DataFrame:
             pl.lit(source.label).alias("file"),
             pl.col("row").replace_strict(lines, default=None, return_dtype=pl.Int64).alias("line"),
         ))
-    files = [pl.DataFrame({"file": [f], "line": [None], "column": [None], "value": [None], "reason": [r]},
+    files = [pl.DataFrame({"file": [f], "line": [n], "column": [None], "value": [None], "reason": [r]},
                           schema={"file": pl.String, "line": pl.Int64, "column": pl.String, "value": pl.String,
                                   "reason": pl.String})
-             for f, r in result.file_errors]
+             for f, n, r in result.file_errors]
     rows = [f.select("file", "line", "column", "value", "reason") for f in frames]
     return pl.concat(files + rows) if files or rows else pl.DataFrame(
         schema={"file": pl.String, "line": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String})
@@ -99,8 +99,11 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
     try:
         dataset = read_dataset(path)
     except ReadError as exc:
-        dataset = Dataset({}, [], [(path.name, str(exc))])
-    note = (lambda phase: (lambda t: progress(phase, t))) if progress else (lambda phase: None)
+        dataset = Dataset({}, [], [(path.name, line, reason) for line, reason in exc.args])
+
+    def note(phase: str) -> Callable[[str], None]:
+        return (lambda t: progress(phase, t)) if progress else (lambda t: None)
+
     result = validate_dataset(dataset, db.existing_keys, progress=note("validate"))
     summaries = {
         name: TableSummary(name, src.label, src.frame.height, unknown_columns=src.unknown_columns)

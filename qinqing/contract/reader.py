@@ -60,11 +60,36 @@ class SourceTable:
 class Dataset:
     tables: dict[str, SourceTable]
     ignored_files: list[str]
-    problems: list[tuple[str, str]]  # (file, reason) for files that could not be read at all
+    problems: list[tuple[str, int | None, str]]  # (file, line, reason) for files that could not be read
 
 
 class ReadError(Exception):
-    pass
+    """A file that cannot be read at all; `args` are (line or None, reason) pairs."""
+
+
+def _diagnose_csv(path: Path, limit: int = 1000) -> list[tuple[int | None, str]]:
+    """Why Polars refused a CSV file, line by line: bad encoding or rows with the wrong number of fields."""
+    reasons: list[tuple[int | None, str]] = []
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if header is None:
+                return [(1, "the file is empty: a header row is required")]
+            start = reader.line_num + 1
+            for row in reader:
+                if row and len(row) != len(header):
+                    reasons.append((start, f"{len(row)} fields where the header has {len(header)}"))
+                    if len(reasons) >= limit:
+                        break
+                start = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        with path.open("rb") as fh:
+            line = fh.read(exc.start + 1).count(b"\n") + 1 if exc.start is not None else None
+        return [(line, f"not valid UTF-8 (byte {exc.start} of the file)")]
+    except csv.Error as exc:
+        return [(reader.line_num, f"malformed CSV: {exc}")]
+    return reasons
 
 
 def _clean_header(name: str) -> str:
@@ -100,11 +125,12 @@ def read_csv_table(name: str, path: Path) -> SourceTable:
             raise_if_empty=False, truncate_ragged_lines=False, glob=False,
         )
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, UnicodeDecodeError) as exc:
-        raise ReadError(f"{path.name}: cannot be read as UTF-8 CSV: {str(exc).splitlines()[0]}") from exc
+        reasons = _diagnose_csv(path) or [(None, f"cannot be read as UTF-8 CSV: {str(exc).splitlines()[0]}")]
+        raise ReadError(*reasons) from exc
     frame = _normalise(frame)
     duplicates = sorted({c for c in frame.columns if frame.columns.count(c) > 1})
     if duplicates:
-        raise ReadError(f"{path.name}: repeated column(s) {', '.join(duplicates)}")
+        raise ReadError((1, f"repeated column(s) {', '.join(duplicates)}"))
     frame, unknown = _split_unknown(name, frame)
     return SourceTable(name, frame, path, unknown_columns=unknown, sha256=_sha256(path))
 
@@ -112,7 +138,7 @@ def read_csv_table(name: str, path: Path) -> SourceTable:
 def read_folder(folder: Path) -> Dataset:
     tables: dict[str, SourceTable] = {}
     ignored: list[str] = []
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, int | None, str]] = []
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() != ".csv":
             if path.is_file():
@@ -124,15 +150,15 @@ def read_folder(folder: Path) -> Dataset:
         try:
             tables[path.stem] = read_csv_table(path.stem, path)
         except ReadError as exc:
-            problems.append((path.name, str(exc)))
+            problems.extend((path.name, line, reason) for line, reason in exc.args)
     return Dataset(tables, ignored, problems)
 
 
 def read_workbook(path: Path) -> Dataset:
     try:
         sheets = pl.read_excel(path, sheet_id=0, engine="calamine", infer_schema_length=0)
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types for a broken workbook
-        raise ReadError(f"{path.name}: cannot be read as an XLSX workbook: {exc}") from exc
+    except Exception as exc:
+        raise ReadError((None, f"cannot be read as an XLSX workbook: {exc}")) from exc
     tables: dict[str, SourceTable] = {}
     ignored: list[str] = []
     digest = _sha256(path)
@@ -154,5 +180,8 @@ def read_dataset(path: Path) -> Dataset:
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         return read_workbook(path)
     if path.suffix.lower() == ".csv" and path.stem in TABLE_BY_NAME:
-        return Dataset({path.stem: read_csv_table(path.stem, path)}, [], [])
-    raise ReadError(f"{path}: expected a folder of contract CSV files, a contract CSV file or an XLSX workbook")
+        try:
+            return Dataset({path.stem: read_csv_table(path.stem, path)}, [], [])
+        except ReadError as exc:
+            return Dataset({}, [], [(path.name, line, reason) for line, reason in exc.args])
+    raise ReadError((None, "expected a folder of contract CSV files, a contract CSV file or an XLSX workbook"))

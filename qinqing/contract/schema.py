@@ -74,7 +74,7 @@ def C(name: str, type: ColumnType = "text", **kw) -> Column:  # noqa: A002 - mir
     return Column(name, type, **kw)
 
 
-def R(name: str, type: ColumnType = "text", **kw) -> Column:
+def R(name: str, type: ColumnType = "text", **kw) -> Column:  # noqa: A002
     """A required column."""
     return Column(name, type, required=True, **kw)
 

@@ -38,7 +38,7 @@ class TableResult:
 class ValidationResult:
     tables: dict[str, TableResult]
     errors: pl.DataFrame  # table, row, column, value, reason
-    file_errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    file_errors: list[tuple[str, int | None, str]] = field(default_factory=list)  # (file, line, reason)
 
     @property
     def ok(self) -> bool:
@@ -81,9 +81,9 @@ def _row_key(frame: pl.DataFrame, table: Table) -> pl.Series:
     )
 
 
-def validate_table(source: SourceTable) -> tuple[TableResult, list[tuple[str, str]]]:
+def validate_table(source: SourceTable) -> tuple[TableResult, list[tuple[str, int | None, str]]]:
     table = TABLE_BY_NAME[source.name]
-    file_errors = [(source.label, f"required column '{c}' is missing")
+    file_errors = [(source.label, 1, f"required column '{c}' is missing")
                    for c in table.required if c not in source.frame.columns]
     frame = source.frame.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64))
     frame = frame.with_columns(
@@ -106,11 +106,11 @@ def validate_table(source: SourceTable) -> tuple[TableResult, list[tuple[str, st
             ))
     typed = checked.select(ROW, *table.column_names)
     for column, bad, reason in rules.row_rules(table.name):
-        hits = typed.filter(bad.fill_null(False))
+        hits = checked.filter(checked.select(bad.fill_null(False)).to_series())
         if hits.height:
             error_frames.append(hits.select(
                 pl.lit(table.name).alias("table"), pl.col(ROW).alias("row"), pl.lit(column).alias("column"),
-                pl.col(column).cast(pl.String).alias("value"), pl.lit(reason).alias("reason"),
+                pl.col(f"__raw__{column}").alias("value"), pl.lit(reason).alias("reason"),
             ))
     if len(table.key) != 1:
         typed = typed.with_columns(_row_key(typed, table).alias("row_key"))
@@ -130,13 +130,16 @@ def validate_table(source: SourceTable) -> tuple[TableResult, list[tuple[str, st
     return TableResult(source, typed, errors), file_errors
 
 
-def _reference_errors(results: dict[str, TableResult], existing: ExistingKeys) -> Iterable[pl.DataFrame]:
+def _reference_errors(results: dict[str, TableResult], existing: ExistingKeys,
+                      unreadable: set[str]) -> Iterable[pl.DataFrame]:
     for result in results.values():
         table = TABLE_BY_NAME[result.source.name]
         for col in table.columns:
             if not col.references:
                 continue
             target, target_col = col.references.split(".")
+            if target in unreadable:
+                continue  # its file could not be read; that error is reported already
             values = result.typed.select(pl.col(col.name).drop_nulls().unique()).to_series()
             if target in results:
                 values = values.filter(~values.is_in(results[target].typed[target_col].implode()))
@@ -168,7 +171,7 @@ def validate_dataset(dataset: Dataset, existing: ExistingKeys, progress=None) ->
             frames.append(result.errors)
         if progress:
             progress(table.name)
-    if not file_errors:
-        frames += list(_reference_errors(results, existing))
+    unreadable = {f.removesuffix(".csv") for f, _, _ in dataset.problems}
+    frames += list(_reference_errors(results, existing, unreadable))
     errors = pl.concat(frames) if frames else _empty_errors()
     return ValidationResult(results, errors.sort("table", "row", "column"), file_errors)

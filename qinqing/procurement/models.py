@@ -20,6 +20,9 @@ class Tender(models.Model):
     awarded_at = models.DateTimeField(null=True, blank=True)
     sector = models.CharField(max_length=32, null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.tender_id} {self.title}"
+
 
 class Bid(models.Model):
     row_key = row_key()
@@ -32,3 +35,6 @@ class Bid(models.Model):
     project_manager_id = models.CharField(max_length=18, null=True, blank=True)
     disqualified = models.BooleanField(null=True, blank=True)
     winner = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.tender_id} {self.bidder_id}"

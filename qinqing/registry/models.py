@@ -72,6 +72,9 @@ class Post(models.Model):
         ordering = ["-start_date"]
         indexes = [models.Index(fields=["department", "end_date"])]
 
+    def __str__(self) -> str:
+        return f"{self.official_id} {self.title} @ {self.department_id}"
+
     @property
     def duty_list(self) -> list[str]:
         return [d for d in (self.duties or "").split(";") if d]
@@ -86,6 +89,9 @@ class Relative(models.Model):
     relation = models.CharField(_("relation"), max_length=16, choices=choices(schema.RELATIONS))
     id_number = models.CharField(_("ID number"), max_length=18, null=True, blank=True, db_index=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.official_id}: {self.relation}"
 
 
 class Enterprise(models.Model):
@@ -125,6 +131,9 @@ class Holding(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.holder_name} → {self.enterprise_id} ({self.share_ratio})"
+
 
 class EnterpriseRole(models.Model):
     """A person's role in an enterprise (legal rep, director, project manager, contact ...)."""
@@ -138,6 +147,9 @@ class EnterpriseRole(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.person_name} {self.role} @ {self.enterprise_id}"
+
 
 class Transaction(models.Model):
     """A money flow between parties (loan, payment, transfer, subcontract); parties by USCC or ID number."""
@@ -148,6 +160,9 @@ class Transaction(models.Model):
     amount = money()
     date = models.DateField()
     kind = models.CharField(max_length=16, choices=choices(schema.TRANSACTION_KINDS))
+
+    def __str__(self) -> str:
+        return f"{self.payer_id} → {self.payee_id} {self.amount} {self.kind} {self.date}"
 
 
 class Asset(models.Model):
@@ -161,6 +176,9 @@ class Asset(models.Model):
     acquired_date = models.DateField(null=True, blank=True)
     location = models.CharField(max_length=200, null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.official_id} {self.kind} {self.value}"
+
 
 class Income(models.Model):
     """A household's declared yearly income."""
@@ -169,3 +187,6 @@ class Income(models.Model):
     official = models.ForeignKey(Official, models.CASCADE, db_column="official_id", related_name="incomes")
     year = models.IntegerField()
     income = money()
+
+    def __str__(self) -> str:
+        return f"{self.official_id} {self.year}"

@@ -18,6 +18,9 @@ class ListItem(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
 
 class ServiceItem(models.Model):
     """A government service or approval item 事项 with its statutory time limit in working days."""
@@ -28,6 +31,9 @@ class ServiceItem(models.Model):
     time_limit_days = models.IntegerField(_("time limit (working days)"))
     steps = models.TextField(null=True, blank=True, help_text="`|`-separated")
     materials = models.TextField(null=True, blank=True, help_text="`|`-separated")
+
+    def __str__(self) -> str:
+        return f"{self.item_code} {self.name}"
 
 
 class Application(models.Model):
@@ -51,6 +57,9 @@ class Application(models.Model):
     urgent = models.BooleanField(null=True, blank=True)
     urgent_reason = models.TextField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return self.application_id
+
 
 class Interaction(models.Model):
     """A contact between an official and an enterprise 政商交往."""
@@ -65,6 +74,9 @@ class Interaction(models.Model):
     description = models.TextField(null=True, blank=True)
     value = money()
 
+    def __str__(self) -> str:
+        return f"{self.official_id} ↔ {self.enterprise_id} {self.kind} {self.date}"
+
 
 class Liaison(models.Model):
     """A leader assigned to help an enterprise 包保帮扶."""
@@ -75,6 +87,9 @@ class Liaison(models.Model):
     role = models.CharField(max_length=16, choices=choices(schema.LIAISON_ROLES))
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.official_id} {self.role} → {self.enterprise_id}"
 
 
 class Policy(models.Model):
@@ -93,6 +108,9 @@ class Policy(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.policy_code} {self.title}"
+
 
 class Appeal(models.Model):
     """An enterprise's request for help 诉求."""
@@ -109,3 +127,6 @@ class Appeal(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     satisfaction = models.IntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.appeal_id

@@ -26,6 +26,9 @@ class Case(models.Model):
     recovered = money()
     briber_usccs = models.TextField(null=True, blank=True, help_text="`;`-separated USCCs")
 
+    def __str__(self) -> str:
+        return self.case_id
+
 
 class BlacklistEntry(models.Model):
     """A firm barred for bribery 行贿黑名单, from tenders and subsidies, for a period."""
@@ -36,3 +39,6 @@ class BlacklistEntry(models.Model):
     case = models.ForeignKey(Case, models.PROTECT, null=True, blank=True, db_column="case_id")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.start_date}–{self.end_date or ''}"

@@ -19,18 +19,24 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
         parser.add_argument("--errors", type=Path, default=None,
                             help="where to write the error report (.csv or .json); default under var/")
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument("--progress", choices=["bar", "lines", "none"], default="bar",
+                            help="a progress bar (default), one line per step on stdout, or nothing")
+        parser.add_argument("--no-progress", action="store_true", help="same as --progress none")
 
-    def handle(self, *args, path: Path, errors: Path | None, no_progress: bool, **options) -> None:
+    def handle(self, *args, path: Path, errors: Path | None, progress: str, no_progress: bool, **options) -> None:
         if not path.exists():
             raise CommandError(f"{path}: no such file or folder")
-        bar = tqdm(total=2 * len(TABLES), desc="import", unit="table", disable=True if no_progress else None)
+        mode = "none" if no_progress else progress
+        bar = tqdm(total=2 * len(TABLES), desc="import", unit="table", disable=True if mode != "bar" else None)
 
-        def progress(phase: str, table: str) -> None:
+        def step(phase: str, table: str) -> None:
+            if mode == "lines":
+                self.stdout.write(f"{phase} {table}")
+                self.stdout.flush()
             bar.set_postfix_str(f"{phase} {table}")
             bar.update(1)
 
-        report = import_dataset(path, report_path=errors, progress=progress)
+        report = import_dataset(path, report_path=errors, progress=step)
         bar.close()
         out = self.stdout
         out.write(f"{'file':<24} {'rows':>10} {'errors':>8} {'inserted':>10} {'updated':>9} {'unchanged':>10}")
@@ -40,13 +46,15 @@ class Command(BaseCommand):
                 out.write(f"  {t.file}: unknown column(s) kept aside, not imported: {', '.join(t.unknown_columns)}")
         for name in report.ignored_files:
             out.write(f"  {name}: not a contract table, ignored")
-        for file, reason in report.file_errors:
-            self.stderr.write(f"  {file}: {reason}")
+
         rate = report.rows / report.seconds if report.seconds else 0
         if not report.ok:
             for row in report.errors.head(10).iter_rows(named=True):
                 where = f"{row['file']}:{row['line']}" if row["line"] else row["file"]
-                self.stderr.write(f"  {where} [{row['column']}] {row['value']!r}: {row['reason']}")
+                what = f" [{row['column']}] {row['value']!r}" if row["column"] else ""
+                self.stderr.write(f"  {where}{what}: {row['reason']}")
+            if report.error_count > 10:
+                self.stderr.write(f"  ... and {report.error_count - 10} more in the report")
             raise CommandError(
                 f"{report.error_count} error(s); nothing was written. Full report: {report.error_report}"
             )

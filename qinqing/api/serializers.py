@@ -1,0 +1,130 @@
+"""Read-only representations of the registry, field names as in the data exchange contract.
+
+Foreign keys are rendered as the referenced row's natural key (department code, official id, USCC), the
+same values an import file carries, so API output can be joined with contract data directly.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from qinqing.accounts.scoping import personal_id
+from qinqing.registry.models import (
+    Asset,
+    Department,
+    Enterprise,
+    EnterpriseRole,
+    Holding,
+    Income,
+    Official,
+    Post,
+    Relative,
+)
+
+
+class PersonalIdField(serializers.CharField):
+    """A citizen ID number, masked for roles that may not read personal declarations (scoping decides)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        return personal_id(getattr(request, "user", None), value)
+
+
+class HolderIdField(PersonalIdField):
+    """A shareholder's id: a person's ID number (masked as above) or a firm's USCC (public)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, holding):
+        if holding.holder_type != "person":
+            return holding.holder_id
+        return super().to_representation(holding.holder_id)
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["code", "name", "parent", "level", "region_code", "sector"]
+
+
+class PostSerializer(serializers.ModelSerializer):
+    official_name = serializers.CharField(source="official.name", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    duties = serializers.ListField(child=serializers.CharField(), source="duty_list", read_only=True,
+                                   help_text="powers attached to the post (contract codes)")
+
+    class Meta:
+        model = Post
+        fields = ["id", "official", "official_name", "department", "department_name", "title",
+                  "is_top_leader", "start_date", "end_date", "duties"]
+
+
+class OfficialSerializer(serializers.ModelSerializer):
+    id_number = PersonalIdField()
+
+    class Meta:
+        model = Official
+        fields = ["official_id", "name", "id_number", "gender", "birth_date", "rank", "party_member"]
+
+
+class OfficialDetailSerializer(OfficialSerializer):
+    # The view prefetches only the posts the user may see, so a department officer's view of an
+    # official shows the posts in its own units and nothing else.
+    posts = PostSerializer(many=True, read_only=True)
+
+    class Meta(OfficialSerializer.Meta):
+        fields = [*OfficialSerializer.Meta.fields, "posts"]
+
+
+class RelativeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Relative
+        fields = ["id", "official", "name", "relation", "id_number", "birth_date"]
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    legal_rep_id = PersonalIdField()
+
+    class Meta:
+        model = Enterprise
+        fields = ["uscc", "name", "legal_rep_name", "legal_rep_id", "industry", "region_code",
+                  "registered_capital", "established_date", "status"]
+
+
+class HoldingSerializer(serializers.ModelSerializer):
+    holder_id = HolderIdField()
+
+    class Meta:
+        model = Holding
+        fields = ["id", "enterprise", "holder_type", "holder_name", "holder_id", "share_ratio",
+                  "start_date", "end_date"]
+
+
+class EnterpriseRoleSerializer(serializers.ModelSerializer):
+    person_id = PersonalIdField()
+
+    class Meta:
+        model = EnterpriseRole
+        fields = ["id", "enterprise", "person_name", "person_id", "role", "phone", "start_date", "end_date"]
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Asset
+        fields = ["id", "official", "owner_name", "kind", "value", "acquired_date", "location"]
+
+
+class IncomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Income
+        fields = ["id", "official", "year", "income"]
+
+
+class TokenSerializer(serializers.Serializer):
+    """The answer to a token request: send it as `Authorization: Token <token>`."""
+
+    token = serializers.CharField(read_only=True)

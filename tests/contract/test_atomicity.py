@@ -1,0 +1,107 @@
+"""An import killed with SIGKILL at any moment leaves the database exactly as before or exactly as after."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from qinqing.core.identifiers import make_uscc
+from tests.contract.helpers import MINIMAL, REPO, qinqing, scratch_database
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+EXTRA_FIRMS = 60_000
+
+
+def fingerprint(url: str) -> dict:
+    code = "import json; from tests.contract.helpers import table_fingerprints as f; print(json.dumps(f()))"
+    return json.loads(qinqing("shell", "--no-imports", "-c", code, database_url=url).stdout)
+
+
+def big_dataset(target: Path) -> Path:
+    """The minimal world, one of its rows changed, and many new firms each held by the previous one."""
+    shutil.copytree(MINIMAL, target)
+    enterprises = pl.read_csv(target / "enterprises.csv", infer_schema=False)
+    usccs = [make_uscc("530302", 10_000 + i) for i in range(EXTRA_FIRMS)]
+    extra = pl.DataFrame(
+        {"uscc": usccs, "name": [f"曲靖测试企业{i}有限公司" for i in range(EXTRA_FIRMS)]}
+    ).with_columns(
+        legal_rep_name=pl.lit("张伟"),
+        industry=pl.lit("C3670"),
+        region_code=pl.lit("530302"),
+        registered_capital=pl.lit("500000.00"),
+        established_date=pl.lit("2015-01-01"),
+        status=pl.lit("active"),
+    )
+    enterprises = enterprises.with_columns(
+        pl.when(pl.col("name") == "富源县兴旺煤矿")
+        .then(pl.lit("富源县兴旺煤业"))
+        .otherwise(pl.col("name"))
+        .alias("name")
+    )
+    pl.concat([enterprises, extra], how="diagonal").write_csv(target / "enterprises.csv")
+    holdings = pl.read_csv(target / "holdings.csv", infer_schema=False)
+    chain = pl.DataFrame(
+        {
+            "enterprise_uscc": usccs[1:],
+            "holder_type": ["enterprise"] * (EXTRA_FIRMS - 1),
+            "holder_name": [f"曲靖测试企业{i}有限公司" for i in range(EXTRA_FIRMS - 1)],
+            "holder_id": usccs[:-1],
+            "share_ratio": ["0.51"] * (EXTRA_FIRMS - 1),
+        }
+    )
+    pl.concat([holdings, chain], how="diagonal").write_csv(target / "holdings.csv")
+    return target
+
+
+def kill_at(marker: str, data: Path, url: str) -> None:
+    """Run an import and SIGKILL it as soon as it reports `marker` ("validate holdings", "write bids"...)."""
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qinqing.cli", "import", str(data), "--progress", "lines"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    for line in proc.stdout:
+        if line.strip() == marker:
+            proc.send_signal(signal.SIGKILL)
+            break
+    else:
+        raise AssertionError(f"the import never reported {marker!r}")
+    proc.wait()
+    proc.stdout.close()
+
+
+def test_sigkill_during_import_leaves_before_or_after_state(tmp_path):
+    data = big_dataset(tmp_path / "big")
+    with scratch_database(tmp_path / "a") as url_a, scratch_database(tmp_path / "b") as url_b:
+        qinqing("import", str(MINIMAL), "--no-progress", database_url=url_b)
+        qinqing("import", str(data), "--no-progress", database_url=url_b)
+        after = fingerprint(url_b)
+
+        qinqing("import", str(MINIMAL), "--no-progress", database_url=url_a)
+        before = fingerprint(url_a)
+        assert before != after
+        # While validating; after the first large table is written inside the transaction; after the
+        # second; after the last table (only the audit event and the commit remain).
+        outcomes = {}
+        for marker in ("validate holdings", "write enterprises", "write holdings", "write appeals"):
+            kill_at(marker, data, url_a)
+            state = fingerprint(url_a)
+            assert state in (before, after), f"mixed state after SIGKILL at {marker!r}"
+            outcomes[marker] = "after" if state == after else "before"
+            if state == after:
+                break
+        assert list(outcomes.values())[:3] == ["before"] * 3, outcomes
+        qinqing("import", str(data), "--no-progress", database_url=url_a)
+        assert fingerprint(url_a) == after
