@@ -104,32 +104,35 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
     def note(phase: str) -> Callable[[str], None]:
         return (lambda t: progress(phase, t)) if progress else (lambda t: None)
 
-    result = validate_dataset(dataset, db.existing_keys, progress=note("validate"))
     summaries = {
         name: TableSummary(name, src.label, src.frame.height, unknown_columns=src.unknown_columns)
         for name, src in dataset.tables.items()
     }
-    for (name,), group in result.errors.group_by("table"):
-        summaries[name].errors = group.height
     ordered = [summaries[t.name] for t in TABLES if t.name in summaries]
-    report = ImportReport(path, result.ok, ordered, pl.DataFrame(), result.file_errors, dataset.ignored_files)
-    if not result.ok:
+    report = ImportReport(path, False, ordered, pl.DataFrame(), [], dataset.ignored_files)
+    # Validation runs inside the write transaction (BEGIN IMMEDIATE on SQLite: no other writer until
+    # commit), so references checked against stored rows cannot be deleted before the rows are written.
+    with db.bulk_session(), transaction.atomic():
+        result = validate_dataset(dataset, db.existing_keys, progress=note("validate"))
+        for (name,), group in result.errors.group_by("table"):
+            summaries[name].errors = group.height
+        report.ok, report.file_errors = result.ok, result.file_errors
         report.errors = _error_rows(result, dataset)
+        if not result.ok:
+            transaction.set_rollback(True)
+        else:
+            for table in TABLES:
+                if table.name not in result.tables:
+                    continue
+                stats = db.upsert(table, result.tables[table.name].typed)
+                summary = summaries[table.name]
+                summary.inserted, summary.updated, summary.unchanged = stats.inserted, stats.updated, stats.unchanged
+                note("write")(table.name)
+            audit.record(action="import", actor=actor, object_type="contract.dataset", object_id=path.name, detail={
+                "tables": {s.table: {"rows": s.rows, "inserted": s.inserted, "updated": s.updated} for s in ordered},
+                "sha256": sorted({src.sha256 for src in dataset.tables.values()}),
+            })
+    if not report.ok:
         report.error_report = write_error_report(report.errors, report_path or default_report_path())
-        report.seconds = time.perf_counter() - started
-        return report
-    with transaction.atomic():
-        for table in TABLES:
-            if table.name not in result.tables:
-                continue
-            stats = db.upsert(table, result.tables[table.name].typed)
-            summary = summaries[table.name]
-            summary.inserted, summary.updated, summary.unchanged = stats.inserted, stats.updated, stats.unchanged
-            note("write")(table.name)
-        audit.record(action="import", actor=actor, object_type="contract.dataset", object_id=path.name, detail={
-            "tables": {s.table: {"rows": s.rows, "inserted": s.inserted, "updated": s.updated} for s in ordered},
-            "sha256": sorted({src.sha256 for src in dataset.tables.values()}),
-        })
-    report.errors = _error_rows(result, dataset)
     report.seconds = time.perf_counter() - started
     return report

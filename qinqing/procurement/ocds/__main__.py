@@ -89,8 +89,8 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if report else 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m qinqing.procurement.ocds",
+def main(argv: Sequence[str] | None = None, prog: str = "python -m qinqing.procurement.ocds") -> int:
+    parser = argparse.ArgumentParser(prog=prog,
                                      description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     indicators = commands.add_parser("indicators", help="Calculate procurement indicators (red flags)")
