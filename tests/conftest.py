@@ -14,9 +14,14 @@ PASSWORD = "test-pass-9f3k2"
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
+def test_settings(settings) -> None:
     # Every role-matrix test builds one user per role; the production hasher would take seconds each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production redirects plain HTTP to HTTPS; the test client speaks HTTP (tests of the redirect opt in).
+    settings.SECURE_SSL_REDIRECT = False
+    from django.core.cache import cache
+
+    cache.clear()  # list pages cache whole-table counts for a minute
 
 
 @dataclass

@@ -101,8 +101,8 @@ class Enterprise(models.Model):
     name = models.CharField(_("name"), max_length=200, db_index=True)
     legal_rep_name = models.CharField(_("legal representative"), max_length=100, null=True, blank=True)
     legal_rep_id = models.CharField(max_length=18, null=True, blank=True)
-    industry = models.CharField(_("industry"), max_length=8, null=True, blank=True, db_index=True)
-    region_code = models.CharField(_("region"), max_length=6, null=True, blank=True, db_index=True)
+    industry = models.CharField(_("industry"), max_length=8, null=True, blank=True)
+    region_code = models.CharField(_("region"), max_length=6, null=True, blank=True)
     registered_capital = money(verbose_name=_("registered capital"))
     established_date = models.DateField(_("established"), null=True, blank=True)
     status = models.CharField(
@@ -112,6 +112,8 @@ class Enterprise(models.Model):
     class Meta:
         ordering = ["uscc"]
         verbose_name = _("enterprise")
+        # Filter lists page in key order: (filter column, uscc) serves both the filter and the order.
+        indexes = [models.Index(fields=["region_code", "uscc"]), models.Index(fields=["industry", "uscc"])]
 
     def __str__(self) -> str:
         return self.name

@@ -14,6 +14,7 @@ import chinese_calendar
 import numpy as np
 import polars as pl
 import pytest
+from django.utils import translation
 
 from qinqing.core import workdays
 from qinqing.core.models import CalendarDay
@@ -28,6 +29,13 @@ from qinqing.core.workdays import (
 )
 
 D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The notes are asserted in English; the UI shows them in Chinese (see tests/core/test_i18n.py)."""
+    with translation.override("en"):
+        yield
 
 
 def days(start: dt.date, end: dt.date) -> list[dt.date]:
