@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("qinqing.accounts.urls")),
     path("registry/", include("qinqing.registry.urls")),
     path("api/", include("qinqing.api.urls")),
+    path("audit/", include("qinqing.audit.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
