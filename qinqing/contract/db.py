@@ -161,7 +161,9 @@ def upsert(table: Table, frame: pl.DataFrame) -> WriteStats:
     if connection.vendor == "postgresql":
         stage = _q(f"_stage_{name}")
         with connection.cursor() as cur:
-            cur.execute(f"CREATE TEMP TABLE {stage} (LIKE {_q(name)} INCLUDING DEFAULTS) ON COMMIT DROP")
+            # Only the written columns: the surrogate id is an identity column that COPY must not see.
+            cur.execute(f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
+                        f"SELECT {col_list} FROM {_q(name)} WITH NO DATA")
             raw = cur.cursor
             with raw.copy(f"COPY {stage} ({col_list}) FROM STDIN WITH (FORMAT csv)") as copy:
                 for offset in range(0, frame.height, CHUNK * 4):
