@@ -81,7 +81,8 @@ def fresh_database(backend: str, workdir: Path, server: str | None) -> tuple[str
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    return f"{base}/{name}", f"{base.replace('postgres://', 'postgresql+psycopg://', 1).replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}", drop
+    sa_base = "postgresql+psycopg://" + base.split("://", 1)[1]
+    return f"{base}/{name}", f"{sa_base}/{name}", drop
 
 
 def bench(backend: str, data: Path, rows: int, server: str | None) -> dict:
@@ -90,7 +91,7 @@ def bench(backend: str, data: Path, rows: int, server: str | None) -> dict:
         workdir = Path(tmp)
         django_url, sa_url, cleanup = fresh_database(backend, workdir, server)
         try:
-            base_s, base_mb, out = run_measured([PY, "-c", BASELINE, sa_url, str(data)], env)
+            base_s, base_mb, _ = run_measured([PY, "-c", BASELINE, sa_url, str(data)], env)
         finally:
             cleanup()
         django_url, _, cleanup = fresh_database(backend, workdir, server)
