@@ -29,13 +29,12 @@ def _id_agrees(id_col: str, gender_col: str | None, birth_col: str | None) -> li
 
 
 def _holder_id() -> list[Rule]:
-    from qinqing.core.identifiers import id_number_invalid, uscc_invalid
+    from qinqing.contract.columns import id_invalid, uscc_invalid
 
-    hid = pl.col("holder_id")
     return [
-        ("holder_id", (pl.col("holder_type") == "person") & id_number_invalid(hid),
+        ("holder_id", (pl.col("holder_type") == "person") & id_invalid("holder_id"),
          "a person holder's id must be an ID number"),
-        ("holder_id", (pl.col("holder_type") == "enterprise") & uscc_invalid(hid),
+        ("holder_id", (pl.col("holder_type") == "enterprise") & uscc_invalid("holder_id"),
          "an enterprise holder's id must be a USCC"),
     ]
 

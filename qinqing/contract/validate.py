@@ -15,7 +15,7 @@ import polars as pl
 from django.apps import apps
 
 from qinqing.contract import rules
-from qinqing.contract.columns import DecimalSpec, typed_column
+from qinqing.contract.columns import DecimalSpec, precompute, typed_column
 from qinqing.contract.reader import Dataset, SourceTable
 from qinqing.contract.schema import TABLE_BY_NAME, TABLES, Table
 
@@ -89,13 +89,15 @@ def validate_table(source: SourceTable) -> tuple[TableResult, list[tuple[str, in
     frame = frame.with_columns(
         pl.lit(None, dtype=pl.String).alias(c.name) for c in table.columns if c.name not in frame.columns
     )
+    helpers = precompute(frame, list(table.columns))
+    frame = frame.with_columns(**helpers)
     values, reasons = [], []
     for col in table.columns:
         value, reason = typed_column(col, decimal_spec(table, col.name) if col.type == "decimal" else None)
         values.append(value)
         reasons.append(reason.alias(f"__err__{col.name}"))
     checked = frame.select(pl.col(ROW), *[pl.col(c.name).alias(f"__raw__{c.name}") for c in table.columns],
-                           *values, *reasons)
+                           *values, *reasons, *[pl.col(h) for h in helpers])
     error_frames = []
     for col in table.columns:
         bad = checked.filter(pl.col(f"__err__{col.name}").is_not_null())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
 import polars as pl
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -135,3 +136,65 @@ def uscc_invalid(col: pl.Expr) -> pl.Expr:
     )
     ok = col.str.contains(USCC_RE.pattern) & (expected == col.str.slice(17, 1))
     return col.is_not_null() & ~ok.fill_null(False)
+
+
+# --- Whole-column check characters with NumPy: the 17 weighted characters of every value at once.
+# A Polars expression would slice each value 17 times; joining the fixed-width values into one buffer
+# and viewing it as an (n, 18) byte matrix makes the check one table lookup and one matrix product.
+
+
+def _lookup(mapping: dict[str, int]) -> np.ndarray:
+    table = np.full(256, -1, dtype=np.int16)
+    for char, value in mapping.items():
+        table[ord(char)] = value
+    return table
+
+
+_ID_VALUES = _lookup({str(d): d for d in range(10)})
+_USCC_VALUES = _lookup(USCC_VALUE)
+_ID_CHECK_BYTES = np.frombuffer(ID_CHECK.encode(), dtype=np.uint8)
+_USCC_CHECK_BYTES = np.frombuffer(USCC_CHARSET.encode(), dtype=np.uint8)
+
+
+def _check_char_ok(series: pl.Series, values: np.ndarray, weights: tuple[int, ...], modulus: int,
+                   check_bytes: np.ndarray, complement: bool) -> pl.Series:
+    """True where a value is 18 bytes, its first 17 are in the alphabet and its 18th is the check character."""
+    lengths = series.str.len_bytes().fill_null(0).to_numpy()
+    rows = np.flatnonzero(lengths == 18)
+    ok = np.zeros(series.len(), dtype=bool)
+    if rows.size:
+        joined = series.gather(rows).str.join("").item().encode()
+        matrix = np.frombuffer(joined, dtype=np.uint8).reshape(rows.size, 18)
+        total = np.zeros(rows.size, dtype=np.int32)
+        alphabet_ok = np.ones(rows.size, dtype=bool)
+        for i, weight in enumerate(weights):  # 17 column passes beat one (n, 17) gather in memory traffic
+            digit = values[matrix[:, i]]
+            alphabet_ok &= digit >= 0
+            total += digit * weight
+        remainder = total % modulus
+        index = (modulus - remainder) % modulus if complement else remainder
+        ok[rows] = alphabet_ok & (check_bytes[index] == matrix[:, 17])
+    return pl.Series(series.name, ok)
+
+
+def id_check_ok(series: pl.Series) -> pl.Series:
+    """GB 11643 check character right (full numbers; masked ones are never 'ok' here)."""
+    return _check_char_ok(series, _ID_VALUES, ID_WEIGHTS, 11, _ID_CHECK_BYTES, complement=False)
+
+
+def uscc_check_ok(series: pl.Series) -> pl.Series:
+    """GB 32100 check character right."""
+    return _check_char_ok(series, _USCC_VALUES, USCC_WEIGHTS, 31, _USCC_CHECK_BYTES, complement=True)
+
+
+def id_number_invalid_fast(col: pl.Expr, check_ok: pl.Expr) -> pl.Expr:
+    """`id_number_invalid` with the check character computed beforehand by `id_check_ok`."""
+    masked = col.str.contains("*", literal=True)
+    birth = col.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+    full_ok = check_ok & col.str.contains(ID_FULL_RE.pattern) & birth.is_not_null()
+    masked_ok = col.str.contains(ID_MASKED_RE.pattern)
+    return col.is_not_null() & ~pl.when(masked).then(masked_ok).otherwise(full_ok).fill_null(False)
+
+
+def uscc_invalid_fast(col: pl.Expr, check_ok: pl.Expr) -> pl.Expr:
+    return col.is_not_null() & ~(check_ok & col.str.contains(USCC_RE.pattern)).fill_null(False)
