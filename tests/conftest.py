@@ -55,12 +55,12 @@ def world(db) -> World:
         gender="M", birth_date=dt.date(1965, 3, 1), rank="county", party_member=True,
     )
     other = Official.objects.create(official_id="O2", name="郭建春", rank="county")
-    Post.objects.create(row_key="O1|QJ-GA-ZA", official=official, department=section, title="常务副局长",
+    Post.objects.create(official=official, department=section, title="常务副局长",
                         is_top_leader=True, start_date=dt.date(2012, 1, 1), duties="explosives_permit")
-    Post.objects.create(row_key="O2|QJ-SJ", official=other, department=audit, title="局长",
+    Post.objects.create(official=other, department=audit, title="局长",
                         is_top_leader=True, start_date=dt.date(2010, 1, 1), duties="audit_signoff")
     brother_id = make_id_number("530302", dt.date(1968, 7, 9), 22, "M")
-    relative = Relative.objects.create(row_key="O1|brother", official=official, name="崔勇", relation="sibling",
+    relative = Relative.objects.create(official=official, name="崔勇", relation="sibling",
                                        id_number=brother_id, birth_date=dt.date(1968, 7, 9))
     holding_firm = Enterprise.objects.create(uscc=make_uscc("530302", 1), name="曲靖勇达投资有限公司",
                                              industry="L72", region_code="530302", status="active")
@@ -68,9 +68,9 @@ def world(db) -> World:
                                      region_code="530325", status="active")
     other_firm = Enterprise.objects.create(uscc=make_uscc("530381", 3), name="宣威市轮毂制造有限公司",
                                            industry="C3670", region_code="530381", status="active")
-    Holding.objects.create(row_key="h1", enterprise=holding_firm, holder_type="person", holder_name="崔勇",
+    Holding.objects.create(enterprise=holding_firm, holder_type="person", holder_name="崔勇",
                            holder_id=mask_id_number(brother_id), share_ratio="0.6")
-    Holding.objects.create(row_key="h2", enterprise=mine, holder_type="enterprise", holder_name=holding_firm.name,
+    Holding.objects.create(enterprise=mine, holder_type="enterprise", holder_name=holding_firm.name,
                            holder_id=holding_firm.uscc, share_ratio="0.4")
     return World(city, police, section, audit, official, other, relative, mine, holding_firm, other_firm)
 

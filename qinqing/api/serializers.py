@@ -45,13 +45,20 @@ class HolderIdField(PersonalIdField):
         return super().to_representation(holding.holder_id)
 
 
+class KeyedSerializer(serializers.ModelSerializer):
+    """Rows keyed by several columns have a 64-bit id derived from their natural key (contract.keys); it
+    is sent as a string because JavaScript numbers lose integers above 2^53."""
+
+    id = serializers.CharField(read_only=True, help_text="row id (64-bit integer, as a string)")
+
+
 class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["code", "name", "parent", "level", "region_code", "sector"]
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(KeyedSerializer):
     official_name = serializers.CharField(source="official.name", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
     duties = serializers.ListField(child=serializers.CharField(), source="duty_list", read_only=True,
@@ -80,7 +87,7 @@ class OfficialDetailSerializer(OfficialSerializer):
         fields = [*OfficialSerializer.Meta.fields, "posts"]
 
 
-class RelativeSerializer(serializers.ModelSerializer):
+class RelativeSerializer(KeyedSerializer):
     class Meta:
         model = Relative
         fields = ["id", "official", "name", "relation", "id_number", "birth_date"]
@@ -95,7 +102,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
                   "registered_capital", "established_date", "status"]
 
 
-class HoldingSerializer(serializers.ModelSerializer):
+class HoldingSerializer(KeyedSerializer):
     holder_id = HolderIdField()
 
     class Meta:
@@ -104,7 +111,7 @@ class HoldingSerializer(serializers.ModelSerializer):
                   "start_date", "end_date"]
 
 
-class EnterpriseRoleSerializer(serializers.ModelSerializer):
+class EnterpriseRoleSerializer(KeyedSerializer):
     person_id = PersonalIdField()
 
     class Meta:
@@ -112,13 +119,13 @@ class EnterpriseRoleSerializer(serializers.ModelSerializer):
         fields = ["id", "enterprise", "person_name", "person_id", "role", "phone", "start_date", "end_date"]
 
 
-class AssetSerializer(serializers.ModelSerializer):
+class AssetSerializer(KeyedSerializer):
     class Meta:
         model = Asset
         fields = ["id", "official", "owner_name", "kind", "value", "acquired_date", "location"]
 
 
-class IncomeSerializer(serializers.ModelSerializer):
+class IncomeSerializer(KeyedSerializer):
     class Meta:
         model = Income
         fields = ["id", "official", "year", "income"]

@@ -40,11 +40,11 @@ def db_table(table: Table) -> str:
 
 
 def write_columns(table: Table) -> list[str]:
-    return table.column_names + ([] if table.primary_key else ["row_key"])
+    return table.column_names + ([] if table.primary_key else ["id"])
 
 
 def conflict_column(table: Table) -> str:
-    return table.primary_key or "row_key"
+    return table.primary_key or "id"
 
 
 def _q(name: str) -> str:
@@ -78,7 +78,7 @@ def _for_copy(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _update_clause(table: Table, cols: list[str], target: str) -> str:
-    key_cols = set(table.key) | {"row_key"}
+    key_cols = set(table.key) | {"id"}
     updatable = [c for c in cols if c not in key_cols]
     if not updatable:
         return "DO NOTHING"

@@ -57,7 +57,7 @@ def _format(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
 
 def read_table(table: Table) -> pl.DataFrame:
     cols = table.column_names
-    order = table.primary_key or "row_key"
+    order = table.primary_key or "id"
     sql = f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(db_table(table))} ORDER BY {_q(order)}"  # noqa: S608
     chunks = []
     with connection.cursor() as cur:

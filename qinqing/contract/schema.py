@@ -47,7 +47,7 @@ class Table:
     model: str  # "app_label.ModelName"
     columns: tuple[Column, ...]
     # Natural key: the columns that identify a row. A single column is the model's primary key; several
-    # are joined into the model's `row_key`. Empty: the table has no natural key, and the whole row
+    # give the model's integer id (contract.keys). Empty: the table has no natural key, and the whole row
     # (with its occurrence number among identical rows) is the key.
     key: tuple[str, ...] = ()
     description: str = ""

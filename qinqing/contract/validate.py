@@ -7,7 +7,6 @@ the database (references).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -16,11 +15,11 @@ from django.apps import apps
 
 from qinqing.contract import rules
 from qinqing.contract.columns import DecimalSpec, precompute, typed_column
+from qinqing.contract.keys import natural_ids
 from qinqing.contract.reader import Dataset, SourceTable
 from qinqing.contract.schema import TABLE_BY_NAME, TABLES, Table
 
 ROW = "__row"  # 0-based data row index in the source file
-KEY_SEPARATOR = "\x1f"
 ERROR_SCHEMA = {"table": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
 
 # (table, column, values) -> the subset of values stored in the database
@@ -30,7 +29,7 @@ ExistingKeys = Callable[[str, str, list[str]], set[str]]
 @dataclass
 class TableResult:
     source: SourceTable
-    typed: pl.DataFrame  # contract columns typed, plus ROW and (for composite keys) row_key
+    typed: pl.DataFrame  # contract columns typed, plus ROW and (for composite or no keys) the row's id
     errors: pl.DataFrame
 
 
@@ -55,30 +54,6 @@ def decimal_spec(table: Table, column: str) -> DecimalSpec | None:
         if (f.db_column or f.attname) == column and f.get_internal_type() == "DecimalField":
             return DecimalSpec(f.max_digits, f.decimal_places)
     return None
-
-
-def _row_key(frame: pl.DataFrame, table: Table) -> pl.Series:
-    """The natural key of a composite-key or keyless table as one string (see Table.key)."""
-    if table.key:
-        parts = [pl.col(c).cast(pl.String).fill_null("") for c in table.key]
-        joined = frame.select(pl.concat_str(parts, separator=KEY_SEPARATOR)).to_series()
-        if (joined.str.len_bytes() > 200).any():
-            # Keys longer than the column (long names) are hashed; short ones stay readable.
-            joined = pl.Series([s if len(s.encode()) <= 200 else
-                                "h:" + hashlib.blake2b(s.encode(), digest_size=20).hexdigest() for s in joined],
-                               dtype=pl.String)
-        return joined
-    # No natural key: the whole row, with its occurrence number among identical rows.
-    parts = [pl.col(c).cast(pl.String).fill_null("") for c in table.column_names]
-    whole = frame.select(pl.concat_str(parts, separator=KEY_SEPARATOR).alias("w"))
-    occurrence = whole.select(pl.int_range(pl.len()).over("w")).to_series()
-    return pl.Series(
-        [
-            hashlib.blake2b(f"{w}{KEY_SEPARATOR}{n}".encode(), digest_size=20).hexdigest()
-            for w, n in zip(whole.to_series(), occurrence, strict=True)
-        ],
-        dtype=pl.String,
-    )
 
 
 def validate_table(source: SourceTable) -> tuple[TableResult, list[tuple[str, int | None, str]]]:
@@ -115,8 +90,8 @@ def validate_table(source: SourceTable) -> tuple[TableResult, list[tuple[str, in
                 pl.col(f"__raw__{column}").alias("value"), pl.lit(reason).alias("reason"),
             ))
     if len(table.key) != 1:
-        typed = typed.with_columns(_row_key(typed, table).alias("row_key"))
-    key_col = table.primary_key or "row_key"
+        typed = typed.with_columns(natural_ids(typed, table))
+    key_col = table.primary_key or "id"
     if table.key:
         first = typed.group_by(key_col, maintain_order=True).agg(pl.col(ROW).min().alias("__first"))
         dup = typed.join(first, on=key_col).filter(pl.col(ROW) != pl.col("__first"))
@@ -124,7 +99,8 @@ def validate_table(source: SourceTable) -> tuple[TableResult, list[tuple[str, in
             shown = ", ".join(table.key)
             error_frames.append(dup.select(
                 pl.lit(table.name).alias("table"), pl.col(ROW).alias("row"), pl.lit(shown).alias("column"),
-                pl.col(key_col).cast(pl.String).str.replace_all(KEY_SEPARATOR, "|").alias("value"),
+                pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in table.key], separator="|")
+                .alias("value"),
                 pl.format("duplicate key: the same {} as data row {}", pl.lit(shown), pl.col("__first") + 1)
                 .alias("reason"),
             ))

@@ -10,8 +10,3 @@ def money(**kw) -> models.DecimalField:
 
 def ratio(**kw) -> models.DecimalField:
     return models.DecimalField(max_digits=9, decimal_places=6, **kw)
-
-
-def row_key() -> models.CharField:
-    """The natural key of a row with a composite or no natural key (see contract.schema.Table.key)."""
-    return models.CharField(max_length=255, unique=True, editable=False)

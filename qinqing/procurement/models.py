@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import models
 
 from qinqing.contract import schema
-from qinqing.core.fields import money, row_key
+from qinqing.core.fields import money
+from qinqing.core.keyed import NaturalKeyModel
 from qinqing.registry.models import Department, Enterprise, choices
 
 
@@ -24,8 +25,8 @@ class Tender(models.Model):
         return f"{self.tender_id} {self.title}"
 
 
-class Bid(models.Model):
-    row_key = row_key()
+class Bid(NaturalKeyModel):
+    contract_table = "bids"
     tender = models.ForeignKey(Tender, models.CASCADE, db_column="tender_id", related_name="bids")
     bidder = models.ForeignKey(Enterprise, models.PROTECT, db_column="bidder_uscc", related_name="bids")
     amount = money()

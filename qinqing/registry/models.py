@@ -10,7 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.contract import schema
-from qinqing.core.fields import money, ratio, row_key
+from qinqing.core.fields import money, ratio
+from qinqing.core.keyed import NaturalKeyModel
 
 
 def choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -56,10 +57,10 @@ class Official(models.Model):
         return f"{self.name} ({self.official_id})"
 
 
-class Post(models.Model):
+class Post(NaturalKeyModel):
     """An appointment 任职; `end_date` empty means current."""
 
-    row_key = row_key()
+    contract_table = "posts"
     official = models.ForeignKey(Official, models.CASCADE, db_column="official_id", related_name="posts")
     department = models.ForeignKey(Department, models.PROTECT, db_column="department_code", related_name="posts")
     title = models.CharField(_("title"), max_length=200)
@@ -80,10 +81,10 @@ class Post(models.Model):
         return [d for d in (self.duties or "").split(";") if d]
 
 
-class Relative(models.Model):
+class Relative(NaturalKeyModel):
     """A declared family member (个人有关事项报告)."""
 
-    row_key = row_key()
+    contract_table = "relatives"
     official = models.ForeignKey(Official, models.CASCADE, db_column="official_id", related_name="relatives")
     name = models.CharField(_("name"), max_length=100, db_index=True)
     relation = models.CharField(_("relation"), max_length=16, choices=choices(schema.RELATIONS))
@@ -119,10 +120,10 @@ class Enterprise(models.Model):
         return self.name
 
 
-class Holding(models.Model):
+class Holding(NaturalKeyModel):
     """A shareholding 股权: a person or a firm holds a share of `enterprise`."""
 
-    row_key = row_key()
+    contract_table = "holdings"
     enterprise = models.ForeignKey(
         Enterprise, models.CASCADE, db_column="enterprise_uscc", related_name="holdings"
     )
@@ -137,10 +138,10 @@ class Holding(models.Model):
         return f"{self.holder_name} → {self.enterprise_id} ({self.share_ratio})"
 
 
-class EnterpriseRole(models.Model):
+class EnterpriseRole(NaturalKeyModel):
     """A person's role in an enterprise (legal rep, director, project manager, contact ...)."""
 
-    row_key = row_key()
+    contract_table = "roles"
     enterprise = models.ForeignKey(Enterprise, models.CASCADE, db_column="enterprise_uscc", related_name="roles")
     person_name = models.CharField(max_length=100, db_index=True)
     person_id = models.CharField(max_length=18, null=True, blank=True, db_index=True)
@@ -153,10 +154,10 @@ class EnterpriseRole(models.Model):
         return f"{self.person_name} {self.role} @ {self.enterprise_id}"
 
 
-class Transaction(models.Model):
+class Transaction(NaturalKeyModel):
     """A money flow between parties (loan, payment, transfer, subcontract); parties by USCC or ID number."""
 
-    row_key = row_key()
+    contract_table = "transactions"
     payer_id = models.CharField(max_length=18, db_index=True)
     payee_id = models.CharField(max_length=18, db_index=True)
     amount = money()
@@ -167,10 +168,10 @@ class Transaction(models.Model):
         return f"{self.payer_id} → {self.payee_id} {self.amount} {self.kind} {self.date}"
 
 
-class Asset(models.Model):
+class Asset(NaturalKeyModel):
     """A declared asset of an official's household."""
 
-    row_key = row_key()
+    contract_table = "assets"
     official = models.ForeignKey(Official, models.CASCADE, db_column="official_id", related_name="assets")
     owner_name = models.CharField(max_length=100)
     kind = models.CharField(max_length=16, choices=choices(schema.ASSET_KINDS))
@@ -182,10 +183,10 @@ class Asset(models.Model):
         return f"{self.official_id} {self.kind} {self.value}"
 
 
-class Income(models.Model):
+class Income(NaturalKeyModel):
     """A household's declared yearly income."""
 
-    row_key = row_key()
+    contract_table = "incomes"
     official = models.ForeignKey(Official, models.CASCADE, db_column="official_id", related_name="incomes")
     year = models.IntegerField()
     income = money()

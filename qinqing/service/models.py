@@ -6,7 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.contract import schema
-from qinqing.core.fields import money, row_key
+from qinqing.core.fields import money
+from qinqing.core.keyed import NaturalKeyModel
 from qinqing.registry.models import Department, Enterprise, Official, choices
 
 
@@ -61,10 +62,10 @@ class Application(models.Model):
         return self.application_id
 
 
-class Interaction(models.Model):
+class Interaction(NaturalKeyModel):
     """A contact between an official and an enterprise 政商交往."""
 
-    row_key = row_key()
+    contract_table = "interactions"
     official = models.ForeignKey(Official, models.PROTECT, db_column="official_id", related_name="interactions")
     enterprise = models.ForeignKey(
         Enterprise, models.PROTECT, db_column="enterprise_uscc", related_name="interactions"
@@ -78,10 +79,10 @@ class Interaction(models.Model):
         return f"{self.official_id} ↔ {self.enterprise_id} {self.kind} {self.date}"
 
 
-class Liaison(models.Model):
+class Liaison(NaturalKeyModel):
     """A leader assigned to help an enterprise 包保帮扶."""
 
-    row_key = row_key()
+    contract_table = "liaisons"
     enterprise = models.ForeignKey(Enterprise, models.PROTECT, db_column="enterprise_uscc", related_name="liaisons")
     official = models.ForeignKey(Official, models.PROTECT, db_column="official_id", related_name="liaisons")
     role = models.CharField(max_length=16, choices=choices(schema.LIAISON_ROLES))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import models
 
 from qinqing.contract import schema
-from qinqing.core.fields import money, row_key
+from qinqing.core.fields import money
+from qinqing.core.keyed import NaturalKeyModel
 from qinqing.registry.models import Enterprise, Official, choices
 
 
@@ -30,10 +31,10 @@ class Case(models.Model):
         return self.case_id
 
 
-class BlacklistEntry(models.Model):
+class BlacklistEntry(NaturalKeyModel):
     """A firm barred for bribery 行贿黑名单, from tenders and subsidies, for a period."""
 
-    row_key = row_key()
+    contract_table = "blacklist"
     enterprise = models.ForeignKey(Enterprise, models.PROTECT, db_column="uscc", related_name="blacklist_entries")
     reason = models.TextField()
     case = models.ForeignKey(Case, models.PROTECT, null=True, blank=True, db_column="case_id")

@@ -53,7 +53,7 @@ def test_attachments_come_from_the_registry(world):
                                       time_limit_days=20)
     Application.objects.create(application_id="A1", item=item, enterprise=world.mine, handler=world.official,
                                submitted_at=dt.datetime(2024, 3, 1, tzinfo=dt.UTC), status="completed")
-    Liaison.objects.create(row_key="L1", enterprise=world.other_firm, official=world.other_official,
+    Liaison.objects.create(enterprise=world.other_firm, official=world.other_official,
                            role="county_leader", start_date=dt.date(2023, 1, 1))
 
     run()

@@ -44,23 +44,23 @@ def more(world) -> More:
     from qinqing.registry.models import Asset, EnterpriseRole, Holding, Income, Official, Post, Relative
 
     chief = Official.objects.create(official_id="O3", name="李明", rank="section")
-    Post.objects.create(row_key="O3|QJ-GA", official=chief, department=world.police, title="科长",
+    Post.objects.create(official=chief, department=world.police, title="科长",
                         start_date=dt.date(2015, 1, 1))
     retired = Official.objects.create(official_id="O4", name="王强", rank="staff")
-    Post.objects.create(row_key="O4|QJ-GA", official=retired, department=world.police, title="科员",
+    Post.objects.create(official=retired, department=world.police, title="科员",
                         start_date=dt.date(2001, 1, 1), end_date=dt.date(2014, 12, 31))
-    Relative.objects.create(row_key="O2|spouse", official=world.other_official, name="陈芳",
+    Relative.objects.create(official=world.other_official, name="陈芳",
                             relation="spouse")
-    Asset.objects.create(row_key="a1", official=world.official, owner_name="崔永", kind="property",
+    Asset.objects.create(official=world.official, owner_name="崔永", kind="property",
                          value="1200000.00", location="曲靖市麒麟区")
-    Asset.objects.create(row_key="a2", official=world.other_official, owner_name="郭建春", kind="vehicle",
+    Asset.objects.create(official=world.other_official, owner_name="郭建春", kind="vehicle",
                          value="150000.00")
-    Income.objects.create(row_key="O1|2023", official=world.official, year=2023, income="320000.00")
-    Income.objects.create(row_key="O2|2023", official=world.other_official, year=2023, income="280000.00")
-    firm_role = EnterpriseRole.objects.create(row_key="r1", enterprise=world.other_firm, person_name="赵刚",
+    Income.objects.create(official=world.official, year=2023, income="320000.00")
+    Income.objects.create(official=world.other_official, year=2023, income="280000.00")
+    firm_role = EnterpriseRole.objects.create(enterprise=world.other_firm, person_name="赵刚",
                                               role="legal_rep")
-    mine_role = EnterpriseRole.objects.create(row_key="r2", enterprise=world.mine, person_name="钱伟",
+    mine_role = EnterpriseRole.objects.create(enterprise=world.mine, person_name="钱伟",
                                               role="manager")
-    firm_holding = Holding.objects.create(row_key="h3", enterprise=world.other_firm, holder_type="person",
+    firm_holding = Holding.objects.create(enterprise=world.other_firm, holder_type="person",
                                           holder_name="赵刚", share_ratio="1")
     return More(chief, retired, firm_role, mine_role, firm_holding)

@@ -70,8 +70,8 @@ def detail_keys(endpoint: str, world, more) -> tuple[str, str | None]:
         "enterprises": (world.other_firm.uscc, world.mine.uscc),
         "holdings": (str(more.firm_holding.pk), str(world.mine.holdings.get().pk)),
         "enterprise-roles": (str(more.firm_role.pk), str(more.mine_role.pk)),
-        "assets": (str(Asset.objects.get(row_key="a1").pk), None),
-        "incomes": (str(Income.objects.get(row_key="O1|2023").pk), None),
+        "assets": (str(Asset.objects.get(official=world.official, kind="property").pk), None),
+        "incomes": (str(Income.objects.get(official=world.official, year=2023).pk), None),
     }[endpoint]
 
 
@@ -167,9 +167,9 @@ def test_department_officer_sees_only_officials_of_its_unit_subtree(client_for, 
 def test_official_detail_shows_only_posts_the_user_may_list(client_for, world, more):
     from qinqing.registry.models import Post
 
-    audit_post = Post.objects.create(row_key="O1|QJ-SJ", official=world.official, department=world.audit,
+    audit_post = Post.objects.create(official=world.official, department=world.audit,
                                      title="兼职", start_date=world.official.posts.get().start_date)
     analyst = client_for("commission_analyst").get("/api/officials/O1/").json()
     officer = client_for("dept_officer").get("/api/officials/O1/").json()
-    assert audit_post.pk in {p["id"] for p in analyst["posts"]}
-    assert audit_post.pk not in {p["id"] for p in officer["posts"]}
+    assert str(audit_post.pk) in {p["id"] for p in analyst["posts"]}
+    assert str(audit_post.pk) not in {p["id"] for p in officer["posts"]}

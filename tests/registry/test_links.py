@@ -31,9 +31,9 @@ def test_same_person_follows_the_contract_rule(holder_id, holder_name, same):
 
 
 def test_linked_firms_follow_roles_and_reject_name_only_matches(users, world):
-    EnterpriseRole.objects.create(row_key="r1", enterprise=world.other_firm, person_name="崔勇",
+    EnterpriseRole.objects.create(enterprise=world.other_firm, person_name="崔勇",
                                   person_id=world.relative.id_number, role="legal_rep")
-    EnterpriseRole.objects.create(row_key="r2", enterprise=world.mine, person_name="崔勇", person_id=None,
+    EnterpriseRole.objects.create(enterprise=world.mine, person_name="崔勇", person_id=None,
                                   role="director")
     people = [links.Person("崔勇", world.relative.id_number, "sibling")]
     found = links.linked_firms(users["admin"], people)

@@ -210,7 +210,7 @@ def test_enterprise_detail_per_role(client, users, world, role):
 def test_enterprise_detail_shows_person_ids_as_the_role_may_see_them(client, users, world, role):
     from qinqing.registry.models import EnterpriseRole
 
-    EnterpriseRole.objects.create(row_key="r1", enterprise=world.mine, person_name="崔勇",
+    EnterpriseRole.objects.create(enterprise=world.mine, person_name="崔勇",
                                   person_id=world.relative.id_number, role="legal_rep")
     body = text(login(client, users, role).get(reverse("registry:enterprise", args=[world.mine.pk])))
     assert "崔勇" in body
@@ -234,7 +234,7 @@ def test_ownership_graph_per_role(client, users, world, role):
 def test_enterprise_user_graph_stops_at_its_own_stakes(client, users, world):
     from qinqing.registry.models import Holding
 
-    Holding.objects.create(row_key="h3", enterprise=world.other_firm, holder_type="enterprise",
+    Holding.objects.create(enterprise=world.other_firm, holder_type="enterprise",
                            holder_name=world.mine.name, holder_id=world.mine.pk, share_ratio="0.5")
     graph = login(client, users, "enterprise_user").get(
         reverse("registry:enterprise_graph", args=[world.other_firm.pk])).json()
@@ -307,7 +307,7 @@ def test_official_list_queries_do_not_grow_with_rows(client, users, world, djang
     from qinqing.registry.models import Official, Post
 
     Official.objects.bulk_create(Official(official_id=f"N{i:03d}", name=f"新{i}", rank="staff") for i in range(60))
-    Post.objects.bulk_create(Post(row_key=f"N{i:03d}", official_id=f"N{i:03d}", department=world.audit, title="科员",
+    Post.objects.bulk_create(Post(official_id=f"N{i:03d}", department=world.audit, title="科员",
                                   start_date=dt.date(2020, 1, 1)) for i in range(60))
     client = login(client, users, "commission_analyst")
     with django_assert_max_num_queries(6):  # session, user, page, prefetched posts with units, count
@@ -320,7 +320,7 @@ def test_enterprise_detail_queries_do_not_grow_with_stakes(client, users, world,
 
     for i in range(40):
         held = Enterprise.objects.create(uscc=make_uscc("530400", 900 + i), name=f"子公司{i}")
-        Holding.objects.create(row_key=f"sub{i}", enterprise=held, holder_type="enterprise",
+        Holding.objects.create(enterprise=held, holder_type="enterprise",
                                holder_name=world.mine.name, holder_id=world.mine.pk, share_ratio="1")
     client = login(client, users, "commission_analyst")
     with django_assert_max_num_queries(8):  # session, user, firm, holders, holdings, roles, linkable firms
