@@ -73,39 +73,55 @@ def validate_table(source: SourceTable) -> tuple[TableResult, list[tuple[str, in
         reasons.append(reason.alias(f"__err__{col.name}"))
     checked = frame.select(pl.col(ROW), *[pl.col(c.name).alias(f"__raw__{c.name}") for c in table.columns],
                            *values, *reasons, *[pl.col(h) for h in helpers])
-    error_frames = []
-    for col in table.columns:
-        bad = checked.filter(pl.col(f"__err__{col.name}").is_not_null())
-        if bad.height:
-            error_frames.append(bad.select(
-                pl.lit(table.name).alias("table"), pl.col(ROW).alias("row"), pl.lit(col.name).alias("column"),
-                pl.col(f"__raw__{col.name}").alias("value"), pl.col(f"__err__{col.name}").alias("reason"),
-            ))
     typed = checked.select(ROW, *table.column_names)
-    for column, bad, reason in rules.row_rules(table.name):
-        hits = checked.filter(checked.select(bad.fill_null(False)).to_series())
-        if hits.height:
-            error_frames.append(hits.select(
-                pl.lit(table.name).alias("table"), pl.col(ROW).alias("row"), pl.lit(column).alias("column"),
-                pl.col(f"__raw__{column}").alias("value"), pl.lit(reason).alias("reason"),
-            ))
     if len(table.key) != 1:
         typed = typed.with_columns(natural_ids(typed, table))
-    key_col = table.primary_key or "id"
-    if table.key:
-        first = typed.group_by(key_col, maintain_order=True).agg(pl.col(ROW).min().alias("__first"))
-        dup = typed.join(first, on=key_col).filter(pl.col(ROW) != pl.col("__first"))
-        if dup.height:
-            shown = ", ".join(table.key)
-            error_frames.append(dup.select(
-                pl.lit(table.name).alias("table"), pl.col(ROW).alias("row"), pl.lit(shown).alias("column"),
-                pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in table.key], separator="|")
-                .alias("value"),
-                pl.format("duplicate key: the same {} as data row {}", pl.lit(shown), pl.col("__first") + 1)
-                .alias("reason"),
-            ))
+    error_frames = [*_column_errors(table, checked), *_rule_errors(table, checked), *_duplicate_errors(table, typed)]
     errors = pl.concat(error_frames) if error_frames else _empty_errors()
     return TableResult(source, typed, errors), file_errors
+
+
+def _error_rows(table: Table, rows: pl.DataFrame, column: str, value: pl.Expr, reason: pl.Expr) -> pl.DataFrame:
+    return rows.select(pl.lit(table.name).alias("table"), pl.col(ROW).alias("row"), pl.lit(column).alias("column"),
+                       value.alias("value"), reason.alias("reason"))
+
+
+def _column_errors(table: Table, checked: pl.DataFrame) -> list[pl.DataFrame]:
+    # One pass counts the errors of every column; only columns that have any are filtered.
+    counts = checked.select(pl.col(f"__err__{c.name}").is_not_null().sum() for c in table.columns).row(0)
+    return [
+        _error_rows(table, checked.filter(pl.col(f"__err__{col.name}").is_not_null()), col.name,
+                    pl.col(f"__raw__{col.name}"), pl.col(f"__err__{col.name}"))
+        for col, count in zip(table.columns, counts, strict=True) if count
+    ]
+
+
+def _rule_errors(table: Table, checked: pl.DataFrame) -> list[pl.DataFrame]:
+    found = rules.row_rules(table.name)
+    if not found:
+        return []
+    masks = checked.select(bad.fill_null(False).alias(f"rule{i}") for i, (_, bad, _) in enumerate(found))
+    counts = masks.sum().row(0)
+    return [
+        _error_rows(table, checked.filter(masks[f"rule{i}"]), column, pl.col(f"__raw__{column}"), pl.lit(reason))
+        for i, ((column, _, reason), count) in enumerate(zip(found, counts, strict=True)) if count
+    ]
+
+
+def _duplicate_errors(table: Table, typed: pl.DataFrame) -> list[pl.DataFrame]:
+    if not table.key:
+        return []
+    key_col = table.primary_key or "id"
+    if typed[key_col].n_unique() == typed.height:
+        return []
+    first = typed.group_by(key_col, maintain_order=True).agg(pl.col(ROW).min().alias("__first"))
+    dup = typed.join(first, on=key_col).filter(pl.col(ROW) != pl.col("__first"))
+    shown = ", ".join(table.key)
+    return [_error_rows(
+        table, dup, shown,
+        pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in table.key], separator="|"),
+        pl.format("duplicate key: the same {} as data row {}", pl.lit(shown), pl.col("__first") + 1),
+    )]
 
 
 def _reference_errors(results: dict[str, TableResult], existing: ExistingKeys,
@@ -127,12 +143,9 @@ def _reference_errors(results: dict[str, TableResult], existing: ExistingKeys,
             missing = [v for v in values.to_list() if v not in stored]
             if not missing:
                 continue
-            hits = result.typed.filter(pl.col(col.name).is_in(missing))
-            yield hits.select(
-                pl.lit(table.name).alias("table"), pl.col(ROW).alias("row"), pl.lit(col.name).alias("column"),
-                pl.col(col.name).cast(pl.String).alias("value"),
-                pl.lit(f"refers to {target}.{target_col} that is neither in this dataset nor stored").alias("reason"),
-            )
+            yield _error_rows(table, result.typed.filter(pl.col(col.name).is_in(missing)), col.name,
+                              pl.col(col.name).cast(pl.String),
+                              pl.lit(f"refers to {target}.{target_col} that is neither in this dataset nor stored"))
 
 
 def validate_dataset(dataset: Dataset, existing: ExistingKeys, progress=None) -> ValidationResult:
