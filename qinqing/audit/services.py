@@ -38,23 +38,31 @@ def _lock_chain() -> None:
             cur.execute("SELECT pg_advisory_xact_lock(781066)")
 
 
+def next_event(last: tuple[int, str] | None, *, action: str, actor=None, object_type: str = "",
+               object_id: str = "", detail: dict | None = None) -> AuditEvent:
+    """The (unsaved) event that follows `last` = (seq, hash) of the newest event, hash computed.
+
+    Whoever saves it must hold the chain's lock, so that no other event claims the same predecessor.
+    """
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    # Microseconds dropped so the stored timestamp reads back exactly as hashed on every backend.
+    at = timezone.now().replace(microsecond=0)
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    role = getattr(actor, "role", "") or "" if actor_id else ""
+    event = AuditEvent(seq=seq, at=at, actor_id=actor_id, actor_role=role, action=action,
+                       object_type=object_type, object_id=str(object_id), detail=detail or {}, prev_hash=prev)
+    event.hash = event_digest(event)
+    return event
+
+
 def record(*, action: str, actor=None, object_type: str = "", object_id: str = "",
            detail: dict | None = None) -> AuditEvent:
     """Append one event. `detail` must hold no personal data: ids and counts, not names."""
     with transaction.atomic():
         _lock_chain()
-        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
-        seq = (last["seq"] + 1) if last else 1
-        prev = last["hash"] if last else GENESIS
-        # Microseconds dropped so the stored timestamp reads back exactly as hashed on every backend.
-        at = timezone.now().replace(microsecond=0)
-        actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-        role = getattr(actor, "role", "") or "" if actor_id else ""
-        event = AuditEvent(
-            seq=seq, at=at, actor_id=actor_id, actor_role=role, action=action, object_type=object_type,
-            object_id=str(object_id), detail=detail or {}, prev_hash=prev,
-        )
-        event.hash = event_digest(event)
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        event = next_event(last, action=action, actor=actor, object_type=object_type, object_id=object_id,
+                           detail=detail)
         event.save()
         return event
 

@@ -15,13 +15,11 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db import transaction
 
-from qinqing.audit import services as audit
-from qinqing.contract import db
 from qinqing.contract.reader import Dataset, ReadError, read_dataset
 from qinqing.contract.schema import TABLES
 from qinqing.contract.validate import ValidationResult, validate_dataset
+from qinqing.contract.writers import open_writer
 
 Progress = Callable[[str, str], None]  # (phase, table)
 
@@ -112,26 +110,28 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
     report = ImportReport(path, False, ordered, pl.DataFrame(), [], dataset.ignored_files)
     # Validation runs inside the write transaction (BEGIN IMMEDIATE on SQLite: no other writer until
     # commit), so references checked against stored rows cannot be deleted before the rows are written.
-    with db.bulk_session(), transaction.atomic():
-        result = validate_dataset(dataset, db.existing_keys, progress=note("validate"))
+    with open_writer() as writer:
+        result = validate_dataset(dataset, writer.existing_keys, progress=note("validate"))
         for (name,), group in result.errors.group_by("table"):
             summaries[name].errors = group.height
         report.ok, report.file_errors = result.ok, result.file_errors
         report.errors = _error_rows(result, dataset)
         if not result.ok:
-            transaction.set_rollback(True)
+            writer.rollback()
         else:
             for table in TABLES:
                 if table.name not in result.tables:
                     continue
-                stats = db.upsert(table, result.tables[table.name].typed)
+                stats = writer.upsert(table, result.tables[table.name].typed)
                 summary = summaries[table.name]
                 summary.inserted, summary.updated, summary.unchanged = stats.inserted, stats.updated, stats.unchanged
                 note("write")(table.name)
-            audit.record(action="import", actor=actor, object_type="contract.dataset", object_id=path.name, detail={
-                "tables": {s.table: {"rows": s.rows, "inserted": s.inserted, "updated": s.updated} for s in ordered},
-                "sha256": sorted({src.sha256 for src in dataset.tables.values()}),
-            })
+            writer.record_audit(
+                action="import", actor=actor, object_type="contract.dataset", object_id=path.name, detail={
+                    "tables": {s.table: {"rows": s.rows, "inserted": s.inserted, "updated": s.updated}
+                               for s in ordered},
+                    "sha256": sorted({src.sha256 for src in dataset.tables.values()}),
+                })
     if not report.ok:
         report.error_report = write_error_report(report.errors, report_path or default_report_path())
     report.seconds = time.perf_counter() - started

@@ -105,3 +105,28 @@ def test_sigkill_during_import_leaves_before_or_after_state(tmp_path):
         assert list(outcomes.values())[:3] == ["before"] * 3, outcomes
         qinqing("import", str(data), "--no-progress", database_url=url_a)
         assert fingerprint(url_a) == after
+
+
+def test_the_sqlite_bulk_writer_stores_what_the_django_writer_stores(tmp_path):
+    """The CLI on a database file takes the ADBC path; in-process (in a transaction) the Django path."""
+    from qinqing.contract.importer import import_dataset
+    from tests.contract.helpers import table_fingerprints
+
+    with scratch_database(tmp_path / "adbc") as url:
+        qinqing("import", str(MINIMAL), "--no-progress", database_url=url)
+        changed = tmp_path / "changed"
+        shutil.copytree(MINIMAL, changed)
+        text = (changed / "enterprises.csv").read_text(encoding="utf-8").replace("富源县兴旺煤矿", "富源县兴旺煤业")
+        (changed / "enterprises.csv").write_text(text, encoding="utf-8")
+        out = qinqing("import", str(changed), "--no-progress", database_url=url).stdout
+        assert "enterprises.csv                   4        0          0         1          3" in out
+        bulk = fingerprint(url)
+        verified = qinqing("audit", "verify", database_url=url).stdout
+        assert "checked 2 events" in verified and "intact" in verified
+    from django.db import transaction
+
+    with transaction.atomic():
+        import_dataset(MINIMAL)
+        import_dataset(changed)
+        assert {k: list(v) for k, v in table_fingerprints().items()} == bulk
+        transaction.set_rollback(True)

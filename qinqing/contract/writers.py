@@ -1,0 +1,169 @@
+"""Where a validated import is written: one transaction, key look-ups, upserts and the audit event.
+
+`open_writer()` picks the fastest writer that keeps the all-or-nothing guarantee:
+- `AdbcSqliteWriter` for a SQLite database file when no outer transaction is open (the CLI, the demo,
+  benchmarks): Arrow columns are bound in C by the ADBC driver, with no Python object per value;
+- `DjangoWriter` otherwise (PostgreSQL through COPY, or an import nested in a caller's transaction).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Protocol
+
+import polars as pl
+import pyarrow as pa
+from django.db import connection, transaction
+
+from qinqing.audit import services as audit
+from qinqing.audit.models import AuditEvent
+from qinqing.contract import db
+from qinqing.contract.schema import TABLE_BY_NAME, Table
+
+
+class Writer(Protocol):
+    def existing_keys(self, table_name: str, column: str, values: list[str]) -> set[str]: ...
+    def upsert(self, table: Table, frame: pl.DataFrame) -> db.WriteStats: ...
+    def record_audit(self, **event) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class DjangoWriter:
+    """Writes through Django's connection inside `transaction.atomic()` (see contract.db)."""
+
+    def existing_keys(self, table_name: str, column: str, values: list[str]) -> set[str]:
+        return db.existing_keys(table_name, column, values)
+
+    def upsert(self, table: Table, frame: pl.DataFrame) -> db.WriteStats:
+        return db.upsert(table, frame)
+
+    def record_audit(self, **event) -> None:
+        audit.record(**event)
+
+    def rollback(self) -> None:
+        transaction.set_rollback(True)
+
+
+class AdbcSqliteWriter:
+    """One `BEGIN IMMEDIATE` transaction on its own ADBC connection to the database file.
+
+    The write lock is taken before validation reads stored keys, so nothing can change between the
+    checks and the writes. Foreign keys are not enforced per row on this connection (SQLite's default):
+    every reference was checked set-based inside the same transaction.
+    """
+
+    def __init__(self, path: str) -> None:
+        import adbc_driver_sqlite.dbapi as adbc
+
+        self.conn = adbc.connect(path, autocommit=True)
+        self.cur = self.conn.cursor()
+        for pragma in ("busy_timeout = 30000", "synchronous = NORMAL", "cache_size = -200000",
+                       "temp_store = MEMORY", "threads = 2"):
+            self.cur.execute(f"PRAGMA {pragma}")
+        self.cur.execute("BEGIN IMMEDIATE")
+        self.failed = False
+
+    def _scalar(self, sql: str):
+        self.cur.execute(sql)
+        return self.cur.fetchone()[0]
+
+    def _rows(self, sql: str) -> list[tuple]:
+        self.cur.execute(sql)
+        return self.cur.fetchall()
+
+    def existing_keys(self, table_name: str, column: str, values: list[str]) -> set[str]:
+        name = db.db_table(TABLE_BY_NAME[table_name])
+        self.cur.adbc_ingest("_qq_keys", pa.table({"k": pa.array(values, pa.string())}), mode="replace",
+                             temporary=True)
+        found = self._rows(f"SELECT k FROM temp._qq_keys JOIN {db._q(name)} ON {db._q(name)}.{db._q(column)} = k")  # noqa: S608
+        return {row[0] for row in found}
+
+    def _secondary_indexes(self, name: str) -> list[tuple[str, str]]:
+        return self._rows("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "  # noqa: S608
+                          f"'{name}' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'")
+
+    @contextlib.contextmanager
+    def _indexes_rebuilt_after(self, name: str, incoming: int, existing: int) -> Iterator[None]:
+        if incoming < max(db.REBUILD_MIN_ROWS, existing // 2):
+            yield
+            return
+        indexes = self._secondary_indexes(name)
+        for index, _ in indexes:
+            self.cur.execute(f"DROP INDEX {db._q(index)}")
+        yield
+        for _, create in indexes:
+            self.cur.execute(create)
+
+    def upsert(self, table: Table, frame: pl.DataFrame) -> db.WriteStats:
+        cols = db.write_columns(table)
+        data = db._for_sqlite(frame.select(cols).sort(db.conflict_column(table))).to_arrow()
+        name = db.db_table(table)
+        before = self._scalar(f"SELECT COUNT(*) FROM {db._q(name)}")  # noqa: S608
+        with self._indexes_rebuilt_after(name, frame.height, before):
+            if before == 0:  # a first load: validated keys are unique, so a plain append is an upsert
+                self.cur.adbc_ingest(name, data, mode="append")
+                return db.WriteStats(rows=frame.height, inserted=frame.height, updated=0)
+            self.cur.adbc_ingest("_qq_stage", data, mode="replace", temporary=True)
+            col_list = ", ".join(db._q(c) for c in cols)
+            conflict = f"ON CONFLICT ({db._q(db.conflict_column(table))}) {db._update_clause(table, cols, db._q(name))}"
+            # `WHERE true` resolves SQLite's parsing ambiguity between a join and the upsert clause.
+            self.cur.execute(f"INSERT INTO {db._q(name)} ({col_list}) SELECT {col_list} FROM temp._qq_stage "  # noqa: S608
+                             f"WHERE true {conflict}")
+            changed = self._scalar("SELECT changes()")
+        inserted = self._scalar(f"SELECT COUNT(*) FROM {db._q(name)}") - before  # noqa: S608
+        return db.WriteStats(rows=frame.height, inserted=inserted, updated=max(changed - inserted, 0))
+
+    def record_audit(self, **event) -> None:
+        last = self._rows("SELECT seq, hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1")
+        made = audit.next_event(last[0] if last else None, **event)
+        field = AuditEvent._meta.get_field
+        row = {
+            "seq": pa.array([made.seq], pa.int64()),
+            "at": pa.array([field("at").get_db_prep_value(made.at, connection)], pa.string()),
+            "actor_id": pa.array([made.actor_id], pa.int64()),
+            "actor_role": pa.array([made.actor_role], pa.string()),
+            "action": pa.array([made.action], pa.string()),
+            "object_type": pa.array([made.object_type], pa.string()),
+            "object_id": pa.array([made.object_id], pa.string()),
+            "detail": pa.array([field("detail").get_db_prep_value(made.detail, connection)], pa.string()),
+            "prev_hash": pa.array([made.prev_hash], pa.string()),
+            "hash": pa.array([made.hash], pa.string()),
+        }
+        self.cur.adbc_ingest(AuditEvent._meta.db_table, pa.table(row), mode="append")
+
+    def rollback(self) -> None:
+        self.failed = True
+
+    def close(self, ok: bool) -> None:
+        try:
+            self.cur.execute("COMMIT" if ok and not self.failed else "ROLLBACK")
+        finally:
+            self.cur.close()
+            self.conn.close()
+
+
+def _sqlite_file() -> str | None:
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return None
+    name = str(connection.settings_dict["NAME"])
+    if name == ":memory:" or "mode=memory" in name:
+        return None
+    return name
+
+
+@contextlib.contextmanager
+def open_writer() -> Iterator[Writer]:
+    path = _sqlite_file()
+    if path is None:
+        with db.bulk_session(), transaction.atomic():
+            yield DjangoWriter()
+        return
+    connection.close()  # Django's connection must not hold a read snapshot or lock across the import
+    writer = AdbcSqliteWriter(path)
+    ok = False
+    try:
+        yield writer
+        ok = True
+    finally:
+        writer.close(ok)
