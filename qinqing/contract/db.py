@@ -133,8 +133,9 @@ def _secondary_indexes(name: str) -> list[tuple[str, str]]:
 
 @contextlib.contextmanager
 def _indexes_rebuilt_after(name: str, incoming: int, existing: int) -> Iterator[None]:
-    # PostgreSQL would hold an exclusive lock on the table until commit; its COPY path is fast anyway.
-    if connection.vendor != "sqlite" or incoming < max(REBUILD_MIN_ROWS, existing // 2):
+    # On PostgreSQL only for a first load (the caller decides): dropping an index there locks readers out
+    # of the table until commit.
+    if incoming < max(REBUILD_MIN_ROWS, existing // 2):
         yield
         return
     indexes = _secondary_indexes(name)
@@ -143,9 +144,23 @@ def _indexes_rebuilt_after(name: str, incoming: int, existing: int) -> Iterator[
             cur.execute(f"DROP INDEX {_q(index)}")
     yield
     with connection.cursor() as cur:
-        cur.execute("PRAGMA threads = 2")  # lets SQLite's sorter use the second core for index builds
+        if connection.vendor == "sqlite":
+            cur.execute("PRAGMA threads = 2")  # lets SQLite's sorter use the second core for index builds
+        elif indexes:
+            # PostgreSQL builds no index on a table with foreign-key checks still pending: run them now
+            # (they would run at commit anyway), then defer again for the tables still to come.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
         for _, create in indexes:
             cur.execute(create)
+
+
+def _copy(cur, quoted_target: str, col_list: str, frame: pl.DataFrame) -> None:
+    with cur.cursor.copy(f"COPY {quoted_target} ({col_list}) FROM STDIN WITH (FORMAT csv)") as copy:
+        for offset in range(0, frame.height, CHUNK * 4):
+            buf = io.BytesIO()
+            _for_copy(frame.slice(offset, CHUNK * 4)).write_csv(buf, include_header=False)
+            copy.write(buf.getvalue())
 
 
 def upsert(table: Table, frame: pl.DataFrame) -> WriteStats:
@@ -159,17 +174,19 @@ def upsert(table: Table, frame: pl.DataFrame) -> WriteStats:
     conflict = f"ON CONFLICT ({_q(conflict_column(table))}) {_update_clause(table, cols, _q(name))}"
     changed = 0
     if connection.vendor == "postgresql":
+        if before == 0:
+            # A first load: COPY straight into the table (validated keys are unique) and build its
+            # secondary indexes once afterwards. Nobody reads an empty table, so the exclusive lock that
+            # dropping an index takes until commit costs nothing.
+            with _indexes_rebuilt_after(name, frame.height, before), connection.cursor() as cur:
+                _copy(cur, _q(name), col_list, frame)
+            return WriteStats(rows=frame.height, inserted=frame.height, updated=0)
         stage = _q(f"_stage_{name}")
         with connection.cursor() as cur:
             # Only the written columns: the surrogate id is an identity column that COPY must not see.
             cur.execute(f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
                         f"SELECT {col_list} FROM {_q(name)} WITH NO DATA")
-            raw = cur.cursor
-            with raw.copy(f"COPY {stage} ({col_list}) FROM STDIN WITH (FORMAT csv)") as copy:
-                for offset in range(0, frame.height, CHUNK * 4):
-                    buf = io.BytesIO()
-                    _for_copy(frame.slice(offset, CHUNK * 4)).write_csv(buf, include_header=False)
-                    copy.write(buf.getvalue())
+            _copy(cur, stage, col_list, frame)
             cur.execute(f"INSERT INTO {_q(name)} ({col_list}) SELECT {col_list} FROM {stage} {conflict}")  # noqa: S608
             changed = cur.rowcount
             cur.execute(f"DROP TABLE {stage}")
