@@ -7,9 +7,11 @@ one database transaction, and validation happens before it starts.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +19,8 @@ import polars as pl
 from django.conf import settings
 
 from qinqing.contract.reader import Dataset, ReadError, read_dataset
-from qinqing.contract.schema import TABLES
-from qinqing.contract.validate import ValidationResult, validate_dataset
+from qinqing.contract.schema import TABLE_BY_NAME, TABLES, Table
+from qinqing.contract.validate import ERROR_SCHEMA, validate_tables
 from qinqing.contract.writers import open_writer
 
 Progress = Callable[[str, str], None]  # (phase, table)
@@ -56,23 +58,22 @@ class ImportReport:
         return self.errors.height  # file-level errors are rows of `errors` too
 
 
-def _error_rows(result: ValidationResult, dataset: Dataset) -> pl.DataFrame:
+ERROR_COLUMNS = {"file": pl.String, "line": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
+
+
+def _report_rows(errors: pl.DataFrame, file_errors: list[tuple[str, int | None, str]],
+                 dataset: Dataset) -> pl.DataFrame:
     """Errors with the file name and physical line number of each row (the header is line 1)."""
-    frames = []
-    for name, group in result.errors.group_by("table", maintain_order=True):
-        source = dataset.tables[name[0]]
+    frames = [pl.DataFrame({"file": [f], "line": [n], "column": [None], "value": [None], "reason": [r]},
+                           schema=ERROR_COLUMNS) for f, n, r in file_errors]
+    for (name,), group in errors.sort("table", "row", "column").group_by("table", maintain_order=True):
+        source = dataset.tables[name]
         lines = source.line_numbers(group["row"].unique().to_list())
         frames.append(group.with_columns(
             pl.lit(source.label).alias("file"),
             pl.col("row").replace_strict(lines, default=None, return_dtype=pl.Int64).alias("line"),
-        ))
-    files = [pl.DataFrame({"file": [f], "line": [n], "column": [None], "value": [None], "reason": [r]},
-                          schema={"file": pl.String, "line": pl.Int64, "column": pl.String, "value": pl.String,
-                                  "reason": pl.String})
-             for f, n, r in result.file_errors]
-    rows = [f.select("file", "line", "column", "value", "reason") for f in frames]
-    return pl.concat(files + rows) if files or rows else pl.DataFrame(
-        schema={"file": pl.String, "line": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String})
+        ).select(list(ERROR_COLUMNS)))
+    return pl.concat(frames) if frames else pl.DataFrame(schema=ERROR_COLUMNS)
 
 
 def default_report_path() -> Path:
@@ -99,39 +100,63 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
     except ReadError as exc:
         dataset = Dataset({}, [], [(path.name, line, reason) for line, reason in exc.args])
 
-    def note(phase: str) -> Callable[[str], None]:
-        return (lambda t: progress(phase, t)) if progress else (lambda t: None)
+    def note(phase: str, table: str) -> None:
+        if progress:
+            progress(phase, table)
 
-    summaries = {
-        name: TableSummary(name, src.label, src.frame.height, unknown_columns=src.unknown_columns)
-        for name, src in dataset.tables.items()
-    }
-    ordered = [summaries[t.name] for t in TABLES if t.name in summaries]
-    report = ImportReport(path, False, ordered, pl.DataFrame(), [], dataset.ignored_files)
-    # Validation runs inside the write transaction (BEGIN IMMEDIATE on SQLite: no other writer until
-    # commit), so references checked against stored rows cannot be deleted before the rows are written.
-    with open_writer() as writer:
-        result = validate_dataset(dataset, writer.existing_keys, progress=note("validate"))
-        for (name,), group in result.errors.group_by("table"):
-            summaries[name].errors = group.height
-        report.ok, report.file_errors = result.ok, result.file_errors
-        report.errors = _error_rows(result, dataset)
-        if not result.ok:
-            writer.rollback()
+    summaries: dict[str, TableSummary] = {}
+    errors: list[pl.DataFrame] = []
+    file_errors = list(dataset.problems)
+    with open_writer() as writer, ThreadPoolExecutor(1, thread_name_prefix="qinqing-import") as pool:
+        # A writer that can work from another thread writes table N while table N+1 is being checked; at
+        # most one table waits to be written, so memory holds about two tables. Every use of the writer,
+        # key look-ups included, goes through that one thread.
+        concurrent = writer.concurrent
+        in_flight: Future | None = None
+
+        def through_writer(fn, *args):
+            return pool.submit(fn, *args).result() if concurrent else fn(*args)
+
+        def write(table: Table, typed: pl.DataFrame) -> None:
+            stats = writer.upsert(table, typed)
+            summary = summaries[table.name]
+            summary.inserted, summary.updated, summary.unchanged = stats.inserted, stats.updated, stats.unchanged
+            note("write", table.name)
+
+        existing = functools.partial(through_writer, writer.existing_keys)
+        for check in validate_tables(dataset, existing, progress=lambda name: note("validate", name)):
+            source = check.source
+            rows = check.result.typed.height if check.result is not None else 0
+            summaries[check.name] = TableSummary(check.name, source.label, rows, check.errors.height,
+                                                 unknown_columns=source.unknown_columns)
+            file_errors += check.file_errors
+            if check.errors.height:
+                errors.append(check.errors)
+            if errors or file_errors:
+                continue  # keep checking, to report every error; nothing more is written
+            table = TABLE_BY_NAME[check.name]
+            if concurrent:
+                if in_flight is not None:
+                    in_flight.result()
+                in_flight = pool.submit(write, table, check.result.typed)
+            else:
+                write(table, check.result.typed)
+        if in_flight is not None:
+            in_flight.result()
+        ordered = [summaries[t.name] for t in TABLES if t.name in summaries]
+        ok = not errors and not file_errors
+        if not ok:
+            through_writer(writer.rollback)
         else:
-            for table in TABLES:
-                if table.name not in result.tables:
-                    continue
-                stats = writer.upsert(table, result.tables[table.name].typed)
-                summary = summaries[table.name]
-                summary.inserted, summary.updated, summary.unchanged = stats.inserted, stats.updated, stats.unchanged
-                note("write")(table.name)
-            writer.record_audit(
-                action="import", actor=actor, object_type="contract.dataset", object_id=path.name, detail={
-                    "tables": {s.table: {"rows": s.rows, "inserted": s.inserted, "updated": s.updated}
-                               for s in ordered},
-                    "sha256": sorted({src.sha256 for src in dataset.tables.values()}),
-                })
+            detail = {
+                "tables": {s.table: {"rows": s.rows, "inserted": s.inserted, "updated": s.updated} for s in ordered},
+                "sha256": sorted({src.sha256 for src in dataset.tables.values()}),
+            }
+            through_writer(functools.partial(writer.record_audit, action="import", actor=actor,
+                                             object_type="contract.dataset", object_id=path.name, detail=detail))
+    all_errors = pl.concat(errors) if errors else pl.DataFrame(schema=ERROR_SCHEMA)
+    report = ImportReport(path, ok, ordered, _report_rows(all_errors, file_errors, dataset), file_errors,
+                          dataset.ignored_files)
     if not report.ok:
         report.error_report = write_error_report(report.errors, report_path or default_report_path())
     report.seconds = time.perf_counter() - started

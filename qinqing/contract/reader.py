@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,14 +21,34 @@ BOM = "\ufeff"
 
 @dataclass
 class SourceTable:
-    """One table as read: all-string columns, the file it came from, and what did not fit the contract."""
+    """One table: all-string columns, the file it came from, and what did not fit the contract.
+
+    A CSV file is read when its frame is first needed and can be released after, so an import holds one
+    large table in memory at a time, not the whole dataset.
+    """
 
     name: str
-    frame: pl.DataFrame
     path: Path
     sheet: str | None = None  # for workbooks
     unknown_columns: list[str] = field(default_factory=list)
     sha256: str = ""
+    loader: Callable[[], SourceTable] | None = None
+    _frame: pl.DataFrame | None = None
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        """The table's rows; raises ReadError when the file cannot be read."""
+        if self._frame is None:
+            if self.loader is None:
+                raise ReadError((None, "the table was released"))
+            loaded = self.loader()
+            self._frame, self.unknown_columns, self.sha256 = loaded._frame, loaded.unknown_columns, loaded.sha256
+        return self._frame
+
+    def release(self) -> None:
+        """Forget the rows (they are read again if needed); keeps what the report needs."""
+        if self.loader is not None:
+            self._frame = None
 
     @property
     def label(self) -> str:
@@ -132,7 +153,7 @@ def read_csv_table(name: str, path: Path) -> SourceTable:
     if duplicates:
         raise ReadError((1, f"repeated column(s) {', '.join(duplicates)}"))
     frame, unknown = _split_unknown(name, frame)
-    return SourceTable(name, frame, path, unknown_columns=unknown, sha256=_sha256(path))
+    return SourceTable(name, path, unknown_columns=unknown, sha256=_sha256(path), _frame=frame)
 
 
 def read_folder(folder: Path) -> Dataset:
@@ -147,10 +168,7 @@ def read_folder(folder: Path) -> Dataset:
         if path.stem not in TABLE_BY_NAME:
             ignored.append(path.name)
             continue
-        try:
-            tables[path.stem] = read_csv_table(path.stem, path)
-        except ReadError as exc:
-            problems.extend((path.name, line, reason) for line, reason in exc.args)
+        tables[path.stem] = SourceTable(path.stem, path, loader=lambda n=path.stem, p=path: read_csv_table(n, p))
     return Dataset(tables, ignored, problems)
 
 
@@ -169,7 +187,7 @@ def read_workbook(path: Path) -> Dataset:
             continue
         frame = _normalise(frame)
         frame, unknown = _split_unknown(name, frame)
-        tables[name] = SourceTable(name, frame, path, sheet=sheet, unknown_columns=unknown, sha256=digest)
+        tables[name] = SourceTable(name, path, sheet=sheet, unknown_columns=unknown, sha256=digest, _frame=frame)
     return Dataset(tables, ignored, [])
 
 
@@ -180,8 +198,6 @@ def read_dataset(path: Path) -> Dataset:
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         return read_workbook(path)
     if path.suffix.lower() == ".csv" and path.stem in TABLE_BY_NAME:
-        try:
-            return Dataset({path.stem: read_csv_table(path.stem, path)}, [], [])
-        except ReadError as exc:
-            return Dataset({}, [], [(path.name, line, reason) for line, reason in exc.args])
+        return Dataset({path.stem: SourceTable(path.stem, path, loader=lambda: read_csv_table(path.stem, path))},
+                       [], [])
     raise ReadError((None, "expected a folder of contract CSV files, a contract CSV file or an XLSX workbook"))

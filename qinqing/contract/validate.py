@@ -7,7 +7,7 @@ the database (references).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -16,7 +16,7 @@ from django.apps import apps
 from qinqing.contract import rules
 from qinqing.contract.columns import DecimalSpec, precompute, typed_column
 from qinqing.contract.keys import natural_ids
-from qinqing.contract.reader import Dataset, SourceTable
+from qinqing.contract.reader import Dataset, ReadError, SourceTable
 from qinqing.contract.schema import TABLE_BY_NAME, TABLES, Table
 
 ROW = "__row"  # 0-based data row index in the source file
@@ -124,45 +124,87 @@ def _duplicate_errors(table: Table, typed: pl.DataFrame) -> list[pl.DataFrame]:
     )]
 
 
-def _reference_errors(results: dict[str, TableResult], existing: ExistingKeys,
+@dataclass
+class TableCheck:
+    """One table, completely checked: its typed rows and every error found in it."""
+
+    name: str
+    source: SourceTable
+    result: TableResult | None  # None when the file could not be read at all
+    errors: pl.DataFrame
+    file_errors: list[tuple[str, int | None, str]]
+
+
+REFERENCED = {c.references for t in TABLES for c in t.columns if c.references}
+
+
+def _reference_errors(result: TableResult, known: dict[str, pl.Series], existing: ExistingKeys,
                       unreadable: set[str]) -> Iterable[pl.DataFrame]:
-    for result in results.values():
-        table = TABLE_BY_NAME[result.source.name]
-        for col in table.columns:
-            if not col.references:
-                continue
-            target, target_col = col.references.split(".")
-            if target in unreadable:
-                continue  # its file could not be read; that error is reported already
-            values = result.typed.select(pl.col(col.name).drop_nulls().unique()).to_series()
-            if target in results:
-                values = values.filter(~values.is_in(results[target].typed[target_col].implode()))
-            if values.len() == 0:
-                continue
-            stored = existing(target, target_col, values.to_list())
-            missing = [v for v in values.to_list() if v not in stored]
-            if not missing:
-                continue
-            yield _error_rows(table, result.typed.filter(pl.col(col.name).is_in(missing)), col.name,
-                              pl.col(col.name).cast(pl.String),
-                              pl.lit(f"refers to {target}.{target_col} that is neither in this dataset nor stored"))
+    table = TABLE_BY_NAME[result.source.name]
+    for col in table.columns:
+        if not col.references:
+            continue
+        target, target_col = col.references.split(".")
+        if target in unreadable:
+            continue  # its file could not be read; that error is reported already
+        values = result.typed.select(pl.col(col.name).drop_nulls().unique()).to_series()
+        if col.references in known:
+            values = values.filter(~values.is_in(known[col.references].implode()))
+        if values.len() == 0:
+            continue
+        stored = existing(target, target_col, values.to_list())
+        missing = [v for v in values.to_list() if v not in stored]
+        if not missing:
+            continue
+        yield _error_rows(table, result.typed.filter(pl.col(col.name).is_in(missing)), col.name,
+                          pl.col(col.name).cast(pl.String),
+                          pl.lit(f"refers to {target}.{target_col} that is neither in this dataset nor stored"))
+
+
+def validate_tables(dataset: Dataset, existing: ExistingKeys, progress=None) -> Iterator[TableCheck]:
+    """Check the tables one by one in dependency order, each completely, references included.
+
+    A table's references are checked against the keys of the tables checked before it (the contract's
+    order puts every referenced table first) and against the database for the rest, so a caller may
+    write each table as soon as it is yielded. Each file is read only when its turn comes and released
+    after, keeping one large table in memory at a time.
+    """
+    known: dict[str, pl.Series] = {}
+    unreadable = {f.removesuffix(".csv") for f, _, _ in dataset.problems}
+    for table in TABLES:
+        source = dataset.tables.get(table.name)
+        if source is None:
+            continue
+        try:
+            source.frame  # noqa: B018 - reads the file now, to report an unreadable one here
+        except ReadError as exc:
+            unreadable.add(table.name)
+            problems = [(source.label, line, reason) for line, reason in exc.args]
+            yield TableCheck(table.name, source, None, _empty_errors(), problems)
+            continue
+        result, problems = validate_table(source)
+        source.release()
+        for ref in REFERENCED:
+            target, column = ref.split(".")
+            if target == table.name:
+                known[ref] = result.typed[column].drop_nulls().unique()
+        frames = [result.errors, *_reference_errors(result, known, existing, unreadable)]
+        errors = pl.concat([f for f in frames if f.height]) if any(f.height for f in frames) else _empty_errors()
+        if progress:
+            progress(table.name)
+        yield TableCheck(table.name, source, result, errors, problems)
 
 
 def validate_dataset(dataset: Dataset, existing: ExistingKeys, progress=None) -> ValidationResult:
+    """Every table checked, kept in memory (for tests and small datasets; imports stream instead)."""
     results: dict[str, TableResult] = {}
     file_errors = list(dataset.problems)
     frames = []
-    for table in TABLES:
-        if table.name not in dataset.tables:
-            continue
-        result, problems = validate_table(dataset.tables[table.name])
-        results[table.name] = result
-        file_errors += problems
-        if result.errors.height:
-            frames.append(result.errors)
-        if progress:
-            progress(table.name)
-    unreadable = {f.removesuffix(".csv") for f, _, _ in dataset.problems}
-    frames += list(_reference_errors(results, existing, unreadable))
+    for check in validate_tables(dataset, existing, progress):
+        file_errors += check.file_errors
+        if check.result is not None:
+            results[check.name] = check.result
+        if check.errors.height:
+            frames.append(check.errors)
     errors = pl.concat(frames) if frames else _empty_errors()
     return ValidationResult(results, errors.sort("table", "row", "column"), file_errors)

@@ -23,6 +23,8 @@ from qinqing.contract.schema import TABLE_BY_NAME, Table
 
 
 class Writer(Protocol):
+    concurrent: bool  # may be driven from one other thread (the Django connection is per thread)
+
     def existing_keys(self, table_name: str, column: str, values: list[str]) -> set[str]: ...
     def upsert(self, table: Table, frame: pl.DataFrame) -> db.WriteStats: ...
     def record_audit(self, **event) -> None: ...
@@ -31,6 +33,8 @@ class Writer(Protocol):
 
 class DjangoWriter:
     """Writes through Django's connection inside `transaction.atomic()` (see contract.db)."""
+
+    concurrent = False
 
     def existing_keys(self, table_name: str, column: str, values: list[str]) -> set[str]:
         return db.existing_keys(table_name, column, values)
@@ -52,6 +56,8 @@ class AdbcSqliteWriter:
     checks and the writes. Foreign keys are not enforced per row on this connection (SQLite's default):
     every reference was checked set-based inside the same transaction.
     """
+
+    concurrent = True
 
     def __init__(self, path: str) -> None:
         import adbc_driver_sqlite.dbapi as adbc
