@@ -78,8 +78,15 @@ def fresh_database(backend: str, workdir: Path, server: str | None) -> tuple[str
     base = server.rsplit("/", 1)[0]
 
     def drop() -> None:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # A plain DROP, retried: FORCE would need the right to end other roles' sessions (autovacuum).
+        for attempt in range(10):
+            try:
+                with psycopg.connect(server, autocommit=True) as admin:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                return
+            except psycopg.errors.ObjectInUse:
+                time.sleep(1 + attempt)
+        print(f"note: could not drop the benchmark database {name}; drop it by hand", file=sys.stderr)
 
     sa_base = "postgresql+psycopg://" + base.split("://", 1)[1]
     return f"{base}/{name}", f"{sa_base}/{name}", drop
