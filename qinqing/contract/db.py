@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import polars as pl
@@ -118,41 +118,51 @@ def bulk_session() -> Iterator[None]:
             cur.execute("PRAGMA foreign_keys = ON")
 
 
-def _secondary_indexes(name: str) -> list[tuple[str, str]]:
-    """(index name, its CREATE statement) for indexes that back no primary key or unique constraint."""
+Run = Callable[[str], list[tuple]]  # runs one SQL statement, returns its rows
+
+
+def _django_run(sql: str) -> list[tuple]:
     with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                        "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'", [name])
-        else:
-            cur.execute("SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
-                        "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
-                        "WHERE t.relname = %s AND NOT x.indisunique AND NOT x.indisprimary", [name])
-        return list(cur.fetchall())
+        cur.execute(sql)
+        return list(cur.fetchall()) if cur.description else []
+
+
+def _secondary_indexes(name: str, run: Run, vendor: str) -> list[tuple[str, str]]:
+    """(index name, its CREATE statement) for indexes that back no primary key or unique constraint."""
+    if vendor == "sqlite":
+        return run("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "  # noqa: S608
+                   f"'{name}' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'")
+    return run("SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "  # noqa: S608
+               "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+               f"WHERE t.relname = '{name}' AND NOT x.indisunique AND NOT x.indisprimary")
 
 
 @contextlib.contextmanager
-def _indexes_rebuilt_after(name: str, incoming: int, existing: int) -> Iterator[None]:
-    # On PostgreSQL only for a first load (the caller decides): dropping an index there locks readers out
-    # of the table until commit.
+def indexes_rebuilt_after(name: str, incoming: int, existing: int, run: Run = _django_run,
+                          vendor: str | None = None) -> Iterator[None]:
+    """Drop `name`'s secondary indexes for a large load and build each once afterwards (one sort per
+    index instead of a B-tree walk per row). `name` comes from the model registry, never from input.
+
+    On PostgreSQL only for a first load (the caller decides): dropping an index there locks readers out
+    of the table until commit.
+    """
+    vendor = vendor or connection.vendor
     if incoming < max(REBUILD_MIN_ROWS, existing // 2):
         yield
         return
-    indexes = _secondary_indexes(name)
-    with connection.cursor() as cur:
-        for index, _ in indexes:
-            cur.execute(f"DROP INDEX {_q(index)}")
+    indexes = _secondary_indexes(name, run, vendor)
+    for index, _ in indexes:
+        run(f"DROP INDEX {_q(index)}")
     yield
-    with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute("PRAGMA threads = 2")  # lets SQLite's sorter use the second core for index builds
-        elif indexes:
-            # PostgreSQL builds no index on a table with foreign-key checks still pending: run them now
-            # (they would run at commit anyway), then defer again for the tables still to come.
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cur.execute("SET CONSTRAINTS ALL DEFERRED")
-        for _, create in indexes:
-            cur.execute(create)
+    if vendor == "sqlite":
+        run("PRAGMA threads = 2")  # lets SQLite's sorter use the second core for index builds
+    elif indexes:
+        # PostgreSQL builds no index on a table with foreign-key checks still pending: run them now
+        # (they would run at commit anyway), then defer again for the tables still to come.
+        run("SET CONSTRAINTS ALL IMMEDIATE")
+        run("SET CONSTRAINTS ALL DEFERRED")
+    for _, create in indexes:
+        run(create)
 
 
 def _copy(cur, quoted_target: str, col_list: str, frame: pl.DataFrame) -> None:
@@ -178,7 +188,7 @@ def upsert(table: Table, frame: pl.DataFrame) -> WriteStats:
             # A first load: COPY straight into the table (validated keys are unique) and build its
             # secondary indexes once afterwards. Nobody reads an empty table, so the exclusive lock that
             # dropping an index takes until commit costs nothing.
-            with _indexes_rebuilt_after(name, frame.height, before), connection.cursor() as cur:
+            with indexes_rebuilt_after(name, frame.height, before), connection.cursor() as cur:
                 _copy(cur, _q(name), col_list, frame)
             return WriteStats(rows=frame.height, inserted=frame.height, updated=0)
         stage = _q(f"_stage_{name}")
@@ -194,7 +204,7 @@ def upsert(table: Table, frame: pl.DataFrame) -> WriteStats:
         connection.ensure_connection()
         placeholders = ", ".join("?" for _ in cols)
         sql = f"INSERT INTO {_q(name)} ({col_list}) VALUES ({placeholders}) {conflict}"  # noqa: S608
-        with _indexes_rebuilt_after(name, frame.height, before):
+        with indexes_rebuilt_after(name, frame.height, before):
             raw = connection.connection.cursor()
             try:
                 for offset in range(0, frame.height, CHUNK):

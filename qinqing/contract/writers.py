@@ -76,7 +76,7 @@ class AdbcSqliteWriter:
 
     def _rows(self, sql: str) -> list[tuple]:
         self.cur.execute(sql)
-        return self.cur.fetchall()
+        return self.cur.fetchall() if self.cur.description else []
 
     def existing_keys(self, table_name: str, column: str, values: list[str]) -> set[str]:
         name = db.db_table(TABLE_BY_NAME[table_name])
@@ -85,28 +85,12 @@ class AdbcSqliteWriter:
         found = self._rows(f"SELECT k FROM temp._qq_keys JOIN {db._q(name)} ON {db._q(name)}.{db._q(column)} = k")  # noqa: S608
         return {row[0] for row in found}
 
-    def _secondary_indexes(self, name: str) -> list[tuple[str, str]]:
-        return self._rows("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "  # noqa: S608
-                          f"'{name}' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'")
-
-    @contextlib.contextmanager
-    def _indexes_rebuilt_after(self, name: str, incoming: int, existing: int) -> Iterator[None]:
-        if incoming < max(db.REBUILD_MIN_ROWS, existing // 2):
-            yield
-            return
-        indexes = self._secondary_indexes(name)
-        for index, _ in indexes:
-            self.cur.execute(f"DROP INDEX {db._q(index)}")
-        yield
-        for _, create in indexes:
-            self.cur.execute(create)
-
     def upsert(self, table: Table, frame: pl.DataFrame) -> db.WriteStats:
         cols = db.write_columns(table)
         data = db._for_sqlite(frame.select(cols).sort(db.conflict_column(table))).to_arrow()
         name = db.db_table(table)
         before = self._scalar(f"SELECT COUNT(*) FROM {db._q(name)}")  # noqa: S608
-        with self._indexes_rebuilt_after(name, frame.height, before):
+        with db.indexes_rebuilt_after(name, frame.height, before, run=self._rows, vendor="sqlite"):
             if before == 0:  # a first load: validated keys are unique, so a plain append is an upsert
                 self.cur.adbc_ingest(name, data, mode="append")
                 return db.WriteStats(rows=frame.height, inserted=frame.height, updated=0)
