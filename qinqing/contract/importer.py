@@ -117,8 +117,8 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
         def through_writer(fn, *args):
             return pool.submit(fn, *args).result() if concurrent else fn(*args)
 
-        def write(table: Table, typed: pl.DataFrame) -> None:
-            stats = writer.upsert(table, typed)
+        def write(table: Table, prepared) -> None:
+            stats = writer.upsert(table, prepared)
             summary = summaries[table.name]
             summary.inserted, summary.updated, summary.unchanged = stats.inserted, stats.updated, stats.unchanged
             note("write", table.name)
@@ -136,11 +136,12 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
                 continue  # keep checking, to report every error; nothing more is written
             table = TABLE_BY_NAME[check.name]
             if concurrent:
+                prepared = writer.prepare(table, check.result.typed)  # off the writer's thread
                 if in_flight is not None:
                     in_flight.result()
-                in_flight = pool.submit(write, table, check.result.typed)
+                in_flight = pool.submit(write, table, prepared)
             else:
-                write(table, check.result.typed)
+                write(table, writer.prepare(table, check.result.typed))
         if in_flight is not None:
             in_flight.result()
         ordered = [summaries[t.name] for t in TABLES if t.name in summaries]

@@ -25,8 +25,10 @@ from qinqing.contract.schema import TABLE_BY_NAME, Table
 class Writer(Protocol):
     concurrent: bool  # may be driven from one other thread (the Django connection is per thread)
 
+    def prepare(self, table: Table, frame: pl.DataFrame): ...  # pure data work, any thread
+    def upsert(self, table: Table, prepared) -> db.WriteStats: ...  # database work, the writer's thread
+
     def existing_keys(self, table_name: str, column: str, values: list[str]) -> set[str]: ...
-    def upsert(self, table: Table, frame: pl.DataFrame) -> db.WriteStats: ...
     def record_audit(self, **event) -> None: ...
     def rollback(self) -> None: ...
 
@@ -39,8 +41,11 @@ class DjangoWriter:
     def existing_keys(self, table_name: str, column: str, values: list[str]) -> set[str]:
         return db.existing_keys(table_name, column, values)
 
-    def upsert(self, table: Table, frame: pl.DataFrame) -> db.WriteStats:
-        return db.upsert(table, frame)
+    def prepare(self, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+        return frame
+
+    def upsert(self, table: Table, prepared: pl.DataFrame) -> db.WriteStats:
+        return db.upsert(table, prepared)
 
     def record_audit(self, **event) -> None:
         audit.record(**event)
@@ -85,15 +90,20 @@ class AdbcSqliteWriter:
         found = self._rows(f"SELECT k FROM temp._qq_keys JOIN {db._q(name)} ON {db._q(name)}.{db._q(column)} = k")  # noqa: S608
         return {row[0] for row in found}
 
-    def upsert(self, table: Table, frame: pl.DataFrame) -> db.WriteStats:
+    def prepare(self, table: Table, frame: pl.DataFrame) -> pa.Table:
+        """Rows in key order (appends for a fresh table) as Django stores them on SQLite, as Arrow."""
         cols = db.write_columns(table)
-        data = db._for_sqlite(frame.select(cols).sort(db.conflict_column(table))).to_arrow()
+        return db._for_sqlite(frame.select(cols).sort(db.conflict_column(table))).to_arrow()
+
+    def upsert(self, table: Table, prepared: pa.Table) -> db.WriteStats:
+        cols = db.write_columns(table)
+        data, rows = prepared, prepared.num_rows
         name = db.db_table(table)
         before = self._scalar(f"SELECT COUNT(*) FROM {db._q(name)}")  # noqa: S608
-        with db.indexes_rebuilt_after(name, frame.height, before, run=self._rows, vendor="sqlite"):
+        with db.indexes_rebuilt_after(name, rows, before, run=self._rows, vendor="sqlite"):
             if before == 0:  # a first load: validated keys are unique, so a plain append is an upsert
                 self.cur.adbc_ingest(name, data, mode="append")
-                return db.WriteStats(rows=frame.height, inserted=frame.height, updated=0)
+                return db.WriteStats(rows=rows, inserted=rows, updated=0)
             self.cur.adbc_ingest("_qq_stage", data, mode="replace", temporary=True)
             col_list = ", ".join(db._q(c) for c in cols)
             conflict = f"ON CONFLICT ({db._q(db.conflict_column(table))}) {db._update_clause(table, cols, db._q(name))}"
@@ -102,7 +112,7 @@ class AdbcSqliteWriter:
                              f"WHERE true {conflict}")
             changed = self._scalar("SELECT changes()")
         inserted = self._scalar(f"SELECT COUNT(*) FROM {db._q(name)}") - before  # noqa: S608
-        return db.WriteStats(rows=frame.height, inserted=inserted, updated=max(changed - inserted, 0))
+        return db.WriteStats(rows=rows, inserted=inserted, updated=max(changed - inserted, 0))
 
     def record_audit(self, **event) -> None:
         last = self._rows("SELECT seq, hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1")
