@@ -130,3 +130,20 @@ def test_the_sqlite_bulk_writer_stores_what_the_django_writer_stores(tmp_path):
         import_dataset(changed)
         assert {k: list(v) for k, v in table_fingerprints().items()} == bulk
         transaction.set_rollback(True)
+
+
+def test_an_error_in_the_last_table_leaves_nothing_written_by_the_bulk_writer(tmp_path):
+    """Earlier tables are written (inside the transaction) before the last one is checked: a bad row
+    there still means nothing at all is stored, and the report names it."""
+    bad = tmp_path / "bad"
+    shutil.copytree(MINIMAL, bad)
+    text = (bad / "appeals.csv").read_text(encoding="utf-8")
+    (bad / "appeals.csv").write_text(text.replace(",5\n", ",9\n"), encoding="utf-8")
+    with scratch_database(tmp_path / "db") as url:
+        empty = fingerprint(url)
+        run = qinqing("import", str(bad), "--no-progress", "--errors", str(tmp_path / "r.csv"),
+                      database_url=url, check=False)
+        assert run.returncode != 0 and "nothing was written" in run.stderr
+        assert fingerprint(url) == empty
+        assert "appeals.csv,2,satisfaction,9,must be at most 5" in (tmp_path / "r.csv").read_text(encoding="utf-8")
+        assert "checked 0 events" in qinqing("audit", "verify", database_url=url).stdout
