@@ -15,6 +15,11 @@ import sys
 
 
 def _procurement(args: list[str]) -> int:
+    if args and args[0] == "import-ocds":  # needs the database: a Django command
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["qinqing", "import_ocds", *args[1:]])
+        return 0
     from qinqing.procurement.ocds.__main__ import main as ocds_main
 
     return ocds_main(args, prog="qinqing procurement")
@@ -32,7 +37,9 @@ def main(argv: list[str] | None = None) -> None:
 
     if len(argv) == 1 or argv[1] in ("help", "--help", "-h"):
         sys.stdout.write("qinqing procurement indicators|prepare|validate FILE.jsonl [--settings FILE.ini]\n"
-                         "    OCDS red-flag indicators compatible with Open Contracting's Cardinal\n\n")
+                         "    OCDS red-flag indicators compatible with Open Contracting's Cardinal\n"
+                         "qinqing procurement import-ocds FILE.jsonl [--issues FILE.csv]\n"
+                         "    OCDS compiled releases into the tender tables\n\n")
     execute_from_command_line(argv)
 
 
