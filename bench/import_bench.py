@@ -19,13 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -46,17 +47,32 @@ print(rows, time.perf_counter() - started)
 """
 
 
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
 def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
-    """(seconds, peak RSS in MiB of that child, stdout)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(seconds, peak RSS in MiB of that process and its children, sampled every 50 ms, stdout)."""
     started = time.perf_counter()
-    done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True)
+    proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watched, peak = psutil.Process(proc.pid), 0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, _tree_rss(watched))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - started
-    if done.returncode:
-        sys.exit(f"failed: {' '.join(args[:4])}...\n{done.stderr[-3000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the maximum over all children so far; run the larger contender last.
-    return seconds, max(peak, before) // 1024, done.stdout
+    if proc.returncode:
+        sys.exit(f"failed: {' '.join(args[:4])}...\n{stderr[-3000:]}")
+    return seconds, peak // (1024 * 1024), stdout
 
 
 def count_rows(folder: Path) -> int:
