@@ -117,8 +117,8 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
         def through_writer(fn, *args):
             return pool.submit(fn, *args).result() if concurrent else fn(*args)
 
-        def write(table: Table, prepared) -> None:
-            stats = writer.upsert(table, prepared)
+        def write(table: Table, typed: pl.DataFrame) -> None:
+            stats = writer.upsert(table, writer.prepare(table, typed))
             summary = summaries[table.name]
             summary.inserted, summary.updated, summary.unchanged = stats.inserted, stats.updated, stats.unchanged
             note("write", table.name)
@@ -136,12 +136,12 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
                 continue  # keep checking, to report every error; nothing more is written
             table = TABLE_BY_NAME[check.name]
             if concurrent:
-                prepared = writer.prepare(table, check.result.typed)  # off the writer's thread
+                # Sorting and Arrow conversion go with the write: the validating thread is the busier one.
                 if in_flight is not None:
                     in_flight.result()
-                in_flight = pool.submit(write, table, prepared)
+                in_flight = pool.submit(write, table, check.result.typed)
             else:
-                write(table, writer.prepare(table, check.result.typed))
+                write(table, check.result.typed)
         if in_flight is not None:
             in_flight.result()
         ordered = [summaries[t.name] for t in TABLES if t.name in summaries]
