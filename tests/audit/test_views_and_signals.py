@@ -31,7 +31,8 @@ def test_audit_page_anonymous_is_sent_to_login(client):
 def test_verify_page_reports_an_edited_event(client, users):
     client.force_login(users["admin"])
     AuditEvent.objects.filter(seq=1).update(detail={"forged": True})
-    body = client.post(reverse("audit:verify"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"
+    body = client.post(reverse("audit:verify")).content.decode()
     assert "#1 (edited)" in body
 
 

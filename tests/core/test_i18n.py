@@ -103,3 +103,12 @@ def test_compile_messages_writes_mo_files_next_to_po_files(tmp_path, settings):
     assert compiled == {"Home": "首页"}  # fuzzy guesses are left out, as msgfmt does
     assert compile_messages() == []  # up to date: nothing rewritten
     assert compile_messages(force=True) == [po_dir / "django.mo"]
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans"' in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert '<html lang="en"' in page.content.decode()
