@@ -47,10 +47,11 @@ class R025(Indicator):
             ctx.set_meta(self.code, "q3", q3)
             lower_fence = fma(q3 - q1, -1.5, q1)
         else:
-            q1, lower_fence = 1.0, self.threshold  # dummy Q1 to pass the guard
+            q1, lower_fence = None, self.threshold  # a fixed threshold: only the fence must be positive
         ctx.set_meta(self.code, "upper_fence", upper_fence)
         ctx.set_meta(self.code, "lower_fence", lower_fence)
-        if not (q1 > 0.0 and lower_fence > 0.0):
+        # Cardinal flags nothing when the fence, or (for a computed fence) Q1, is not positive.
+        if not (lower_fence > 0.0 and (q1 is None or q1 > 0.0)):
             return
         for tenderer, fraction in fractions.items():
             ratio = fraction.ratio()
