@@ -133,10 +133,10 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _split_unknown(name: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+def _unknown_columns(name: str, frame: pl.DataFrame) -> list[str]:
+    """Columns the contract does not know: kept aside and reported, never imported."""
     known = set(TABLE_BY_NAME[name].column_names)
-    unknown = [c for c in frame.columns if c not in known]
-    return frame, unknown
+    return [c for c in frame.columns if c not in known]
 
 
 def read_csv_table(name: str, path: Path) -> SourceTable:
@@ -152,8 +152,7 @@ def read_csv_table(name: str, path: Path) -> SourceTable:
     duplicates = sorted({c for c in frame.columns if frame.columns.count(c) > 1})
     if duplicates:
         raise ReadError((1, f"repeated column(s) {', '.join(duplicates)}"))
-    frame, unknown = _split_unknown(name, frame)
-    return SourceTable(name, path, unknown_columns=unknown, sha256=_sha256(path), _frame=frame)
+    return SourceTable(name, path, unknown_columns=_unknown_columns(name, frame), sha256=_sha256(path), _frame=frame)
 
 
 def read_folder(folder: Path) -> Dataset:
@@ -186,8 +185,8 @@ def read_workbook(path: Path) -> Dataset:
             ignored.append(f"{path.name}:{sheet}")
             continue
         frame = _normalise(frame)
-        frame, unknown = _split_unknown(name, frame)
-        tables[name] = SourceTable(name, path, sheet=sheet, unknown_columns=unknown, sha256=digest, _frame=frame)
+        tables[name] = SourceTable(name, path, sheet=sheet, unknown_columns=_unknown_columns(name, frame),
+                                   sha256=digest, _frame=frame)
     return Dataset(tables, ignored, [])
 
 

@@ -110,34 +110,6 @@ def make_uscc(region_code: str, serial: int, *, authority: str = "9", kind: str 
     return body + uscc_check_char(body)
 
 
-# --- Column-wise checks (Polars expressions). Each returns a boolean Series: True = the value is bad.
-
-
-def _char_values(col: pl.Expr, i: int, mapping: dict[str, int]) -> pl.Expr:
-    return col.str.slice(i, 1).replace_strict(mapping, default=None, return_dtype=pl.Int64)
-
-
-def id_number_invalid(col: pl.Expr) -> pl.Expr:
-    """True where a non-null value is neither a valid full ID number nor a well-formed masked one."""
-    digits = {str(d): d for d in range(10)}
-    masked = col.str.contains("*", literal=True)
-    total = pl.sum_horizontal(_char_values(col, i, digits) * w for i, w in enumerate(ID_WEIGHTS))
-    expected = (total % 11).replace_strict(dict(enumerate(ID_CHECK)), default=None, return_dtype=pl.String)
-    birth = col.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-    full_ok = col.str.contains(ID_FULL_RE.pattern) & (expected == col.str.slice(17, 1)) & birth.is_not_null()
-    masked_ok = col.str.contains(ID_MASKED_RE.pattern)
-    return col.is_not_null() & ~pl.when(masked).then(masked_ok).otherwise(full_ok).fill_null(False)
-
-
-def uscc_invalid(col: pl.Expr) -> pl.Expr:
-    total = pl.sum_horizontal(_char_values(col, i, USCC_VALUE) * w for i, w in enumerate(USCC_WEIGHTS))
-    expected = ((31 - total % 31) % 31).replace_strict(
-        dict(enumerate(USCC_CHARSET)), default=None, return_dtype=pl.String
-    )
-    ok = col.str.contains(USCC_RE.pattern) & (expected == col.str.slice(17, 1))
-    return col.is_not_null() & ~ok.fill_null(False)
-
-
 # --- Whole-column check characters with NumPy: the 17 weighted characters of every value at once.
 # A Polars expression would slice each value 17 times; joining the fixed-width values into one buffer
 # and viewing it as an (n, 18) byte matrix makes the check one table lookup and one matrix product.
@@ -198,3 +170,16 @@ def id_number_invalid_fast(col: pl.Expr, check_ok: pl.Expr) -> pl.Expr:
 
 def uscc_invalid_fast(col: pl.Expr, check_ok: pl.Expr) -> pl.Expr:
     return col.is_not_null() & ~(check_ok & col.str.contains(USCC_RE.pattern)).fill_null(False)
+
+
+# --- The same checks as Polars expressions, for filters and `list.eval`; one implementation underneath.
+
+
+def id_number_invalid(col: pl.Expr) -> pl.Expr:
+    """True where a non-null value is neither a valid full ID number nor a well-formed masked one."""
+    return id_number_invalid_fast(col, col.map_batches(id_check_ok, return_dtype=pl.Boolean))
+
+
+def uscc_invalid(col: pl.Expr) -> pl.Expr:
+    """True where a non-null value is not a valid USCC."""
+    return uscc_invalid_fast(col, col.map_batches(uscc_check_ok, return_dtype=pl.Boolean))
