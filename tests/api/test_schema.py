@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import ROLES
+
 ROOT = Path(__file__).resolve().parents[2]
 ENDPOINTS = ["departments", "officials", "posts", "relatives", "enterprises", "holdings", "enterprise-roles",
              "assets", "incomes"]
@@ -53,3 +57,11 @@ def test_docs_page_loads_swagger_ui_from_the_local_sidecar(client_for, users):
         assert served.status_code == 200, asset
         if hasattr(served, "close"):
             served.close()
+
+
+@pytest.mark.parametrize("role", [*ROLES, None])
+def test_schema_and_docs_need_a_signed_in_user_of_any_role(role, client_for, users):
+    client = client_for(role)
+    for url in ("/api/schema/", "/api/docs/"):
+        status = client.get(url).status_code
+        assert status == (200 if role else 403), (url, status)
