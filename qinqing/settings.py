@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "qinqing.service",
     "qinqing.procurement",
     "qinqing.supervision",
+    "qinqing.risk",
     "qinqing.contract",
     "qinqing.demo",
     "qinqing.api",
@@ -184,6 +185,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "亲清 — registry and supervision API. Same permissions as the web UI.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Firms and alerts both have a `status`; each enum gets its own name.
+    "ENUM_NAME_OVERRIDES": {"AlertStatusEnum": "qinqing.risk.models.Alert.Status"},
 }
 
 LOG_LEVEL = os.environ.get("QINQING_LOG_LEVEL", "INFO")

@@ -31,6 +31,8 @@ class Capability(models.TextChoices):
     VIEW_DECLARATIONS = "registry.view_declarations"  # relatives, assets, incomes: personal matters reports
     VIEW_AUDIT_LOG = "audit.view_log"
     IMPORT_DATA = "contract.import"
+    VIEW_ALERTS = "risk.view_alerts"  # the risk alert queue 预警线索 and each alert's evidence
+    DECIDE_ALERTS = "risk.decide_alerts"  # confirm, dismiss or send an alert for verification
 
 
 GRANTS: dict[Capability, frozenset[Role]] = {
@@ -45,6 +47,12 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     ),
     Capability.VIEW_AUDIT_LOG: frozenset({Role.ADMIN}),
     Capability.IMPORT_DATA: frozenset({Role.ADMIN}),
+    # The organisation department reads alerts too, but only on its own business (rotation); which
+    # rules that is, and recusal, are row filters in `scoping`.
+    Capability.VIEW_ALERTS: frozenset(
+        {Role.COMMISSION_ANALYST, Role.CASE_OFFICER, Role.ORG_OFFICER, Role.ADMIN}
+    ),
+    Capability.DECIDE_ALERTS: frozenset({Role.COMMISSION_ANALYST, Role.ADMIN}),
 }
 
 

@@ -1,8 +1,8 @@
 """Scoping: the one place that decides which rows the acting user may see.
 
 Every list, detail page, search, export and API endpoint gets its queryset from `visible()`, so they
-cannot disagree. A policy per model filters by role today; recusal (a report's subject never sees it)
-plugs in here later as one more filter.
+cannot disagree. A policy per model filters by role, and recusal (回避) is one more filter here: a user
+linked to an official never sees a risk alert that names that official.
 """
 
 from __future__ import annotations
@@ -121,6 +121,29 @@ def _register_registry_policies() -> None:
 
     for model in (Relative, Asset, Income):
         policy(model, Capability.VIEW_DECLARATIONS)(lambda user, qs: qs)
+
+
+# Rotation of top leaders and key posts (交流任职) is the organisation department's business; the other
+# rules point at discipline matters, which stay with the commission.
+ORG_DEPARTMENT_RULES = frozenset({"rotation_due"})
+
+
+def recused(official_id: str) -> Q:
+    """Alerts naming `official_id` (the `officials` column reads "|OF1|OF2|")."""
+    return Q(officials__contains=f"|{official_id}|")
+
+
+def _register_risk_policies() -> None:
+    from qinqing.risk.models import Alert
+
+    @policy(Alert, Capability.VIEW_ALERTS)
+    def _alerts(user, qs):
+        if user.role == Role.ORG_OFFICER:
+            qs = qs.filter(rule__in=ORG_DEPARTMENT_RULES)
+        # Recusal: whoever is themselves an official never reads alerts about themselves, whatever the role.
+        if user.official_id:
+            qs = qs.exclude(recused(user.official_id))
+        return qs
 
 
 def scoped_get(user, model: type[Model], **lookup) -> Model:

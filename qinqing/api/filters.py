@@ -7,6 +7,7 @@ narrow a queryset that `scoping.visible` has already cut to the user's rows.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,7 +18,7 @@ from rest_framework.filters import BaseFilterBackend
 
 from qinqing.accounts import scoping
 
-ParamKind = Literal["string", "boolean", "integer"]
+ParamKind = Literal["string", "boolean", "integer", "number"]
 Apply = Callable[[QuerySet, Any, Any], QuerySet]  # (queryset, parsed value, acting user) -> queryset
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -44,6 +45,14 @@ class Param:
                 return int(raw)
             except ValueError:
                 raise ValidationError({self.name: "expected an integer"}) from None
+        if self.kind == "number":
+            try:
+                value = float(raw)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                raise ValidationError({self.name: "expected a number"})
+            return value
         if self.choices and raw not in self.choices:
             raise ValidationError({self.name: f"expected one of {', '.join(self.choices)}"})
         return raw

@@ -20,6 +20,8 @@ from qinqing.registry.models import (
     Post,
     Relative,
 )
+from qinqing.risk import catalog
+from qinqing.risk.models import Alert, Decision
 
 
 class PersonalIdField(serializers.CharField):
@@ -129,6 +131,69 @@ class IncomeSerializer(KeyedSerializer):
     class Meta:
         model = Income
         fields = ["id", "official", "year", "income"]
+
+
+class FactSerializer(serializers.Serializer):
+    """One fact of an alert's evidence; subject and object are node ids such as `official:OF1`,
+    `person:<ID number>`, `enterprise:<USCC>`, `department:<code>`, `application:<id>`, `tender:<id>`."""
+
+    subject = serializers.CharField()
+    subject_label = serializers.CharField(allow_blank=True)
+    relation = serializers.CharField(help_text="relation code, e.g. declared_relative, holds, decided")
+    object = serializers.CharField()
+    object_label = serializers.CharField(allow_blank=True)
+    detail = serializers.CharField(allow_blank=True)
+
+
+class AlertEntitiesSerializer(serializers.Serializer):
+    """What the alert names, as natural keys."""
+
+    official_id = serializers.ListField(child=serializers.CharField(), required=False)
+    enterprise_uscc = serializers.ListField(child=serializers.CharField(), required=False)
+    application_id = serializers.ListField(child=serializers.CharField(), required=False)
+    tender_id = serializers.ListField(child=serializers.CharField(), required=False)
+    department_code = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    """A risk alert 预警线索: the rule that raised it, its score and where it points."""
+
+    rule_title_zh = serializers.SerializerMethodField()
+    rule_title_en = serializers.SerializerMethodField()
+    entities = AlertEntitiesSerializer(read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = ["id", "rule", "rule_title_zh", "rule_title_en", "score", "severity", "summary", "status",
+                  "active", "department_code", "region_code", "entities", "created_at", "updated_at",
+                  "decided_at"]
+
+    def get_rule_title_zh(self, alert: Alert) -> str:
+        rule = catalog.rules().get(alert.rule)
+        return rule.title_zh if rule else alert.rule
+
+    def get_rule_title_en(self, alert: Alert) -> str:
+        rule = catalog.rules().get(alert.rule)
+        return rule.title_en if rule else alert.rule
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", read_only=True, allow_null=True,
+                                 help_text="who decided; null for a re-scan that reopened the alert")
+
+    class Meta:
+        model = Decision
+        fields = ["action", "user", "reason", "at"]
+
+
+class AlertDetailSerializer(AlertSerializer):
+    """An alert with its evidence (the facts, first to last) and every decision on it, newest first."""
+
+    evidence = FactSerializer(many=True, read_only=True)
+    decisions = DecisionSerializer(many=True, read_only=True)
+
+    class Meta(AlertSerializer.Meta):
+        fields = [*AlertSerializer.Meta.fields, "evidence", "decision_reason", "decisions"]
 
 
 class TokenSerializer(serializers.Serializer):

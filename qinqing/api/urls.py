@@ -19,6 +19,7 @@ router.register("holdings", views.HoldingViewSet, basename="holding")
 router.register("enterprise-roles", views.EnterpriseRoleViewSet, basename="enterprise-role")
 router.register("assets", views.AssetViewSet, basename="asset")
 router.register("incomes", views.IncomeViewSet, basename="income")
+router.register("alerts", views.AlertViewSet, basename="alert")
 
 urlpatterns = [
     path("token/", views.TokenView.as_view(), name="token"),

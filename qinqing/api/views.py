@@ -1,4 +1,4 @@
-"""Read-only registry endpoints and the token endpoint.
+"""Read-only registry and risk-alert endpoints, and the token endpoint.
 
 Views stay thin: rows come from `scoping.visible` (the selector the web UI uses), filters narrow them,
 and reading a person's record is written to the audit log through `audit.services.record_view`.
@@ -44,6 +44,8 @@ from qinqing.registry.models import (
     Post,
     Relative,
 )
+from qinqing.risk import selectors as risk_selectors
+from qinqing.risk.models import Alert, Decision
 
 # Natural keys may hold dots (the router's default pattern stops at one); never a slash.
 NATURAL_KEY = r"[^/]+"
@@ -234,6 +236,46 @@ class IncomeViewSet(ScopedReadOnlyViewSet):
         exact("official", "official_id", "official id of the declaring official"),
         integer("year", "year", "declaration year"),
     )
+
+
+def _alert_filter(name: str, description: str, kind: str = "string", choices: tuple[str, ...] = ()) -> Param:
+    """A filter that is the queue's own (`risk.selectors.filter_alerts`), so web and API agree."""
+    return Param(name, description, lambda qs, value, user: risk_selectors.filter_alerts(
+        qs, include_inactive=True, **{name: value}), kind=kind, choices=choices)
+
+
+class AlertViewSet(ScopedReadOnlyViewSet):
+    """Risk alerts 预警线索, highest score first; each carries its evidence. Retrieving one is recorded in the
+    audit log. An alert naming the user's own official record is never listed (recusal)."""
+
+    queryset = Alert.objects.all()
+    serializer_class = s.AlertSerializer
+    ordering = ("-score", "pk")
+    filter_params = (
+        _alert_filter("rule", "rule code, e.g. kin_stake_decisions"),
+        _alert_filter("region", "GB/T 2260 district code; a province or city code also matches the districts "
+                                "within it"),
+        _alert_filter("department", "a unit code; also matches the units below it"),
+        _alert_filter("min_score", "lowest score (0–100)", kind="number"),
+        _alert_filter("status", "analysts' status", choices=tuple(Alert.Status.values)),
+        Param("active", "true: raised by the latest scan; false: no longer raised",
+              lambda qs, flag, user: qs.filter(active=flag), kind="boolean"),
+    )
+
+    def get_serializer_class(self):
+        return s.AlertDetailSerializer if self.action == "retrieve" else s.AlertSerializer
+
+    def get_queryset(self) -> QuerySet:
+        rows = super().get_queryset()
+        if self.action == "retrieve":
+            decisions = Decision.objects.select_related("user").order_by("-at", "-id")
+            rows = rows.prefetch_related(Prefetch("decisions", queryset=decisions))
+        return rows
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        alert = self.get_object()
+        record_view(request.user, alert)
+        return Response(self.get_serializer(alert).data)
 
 
 class TokenView(ObtainAuthToken):

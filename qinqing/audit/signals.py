@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from qinqing.audit import services
 from qinqing.audit.context import current_actor
 
-AUDITED_APPS = {"accounts", "core", "registry", "service", "procurement", "supervision"}
+AUDITED_APPS = {"accounts", "core", "registry", "service", "procurement", "supervision", "risk"}
 # Fields whose change is routine bookkeeping, not a change of the record.
 IGNORED_FIELDS = {"last_login"}
 

@@ -14,7 +14,7 @@ from tests.conftest import ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
 ENDPOINTS = ["departments", "officials", "posts", "relatives", "enterprises", "holdings", "enterprise-roles",
-             "assets", "incomes"]
+             "assets", "incomes", "alerts"]
 
 
 def test_schema_generates_without_warnings(tmp_path):
@@ -31,6 +31,7 @@ def test_schema_generates_without_warnings(tmp_path):
         assert f"/api/{endpoint}/:" in text
     assert "/api/officials/{official_id}/:" in text
     assert "/api/enterprises/{uscc}/:" in text
+    assert "/api/alerts/{id}/:" in text
     assert "/api/token/:" in text
 
 

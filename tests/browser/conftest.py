@@ -49,7 +49,11 @@ def plain_http_server(request):
 
 
 @pytest.fixture
-def page(browser, plain_http_server, settings):
+def page(browser, plain_http_server, settings, transactional_db):
+    # Committed rows, as Django's LiveServerTestCase has them. The server thread holds the connection it
+    # was started with; a later test module (a new Playwright event loop, so a new context for Django's
+    # per-context connections) may get another connection to the same in-memory database, and rows it
+    # wrote inside an open test transaction would lock their tables against the server.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     context = browser.new_context(base_url=plain_http_server.url, locale="zh-CN")

@@ -36,6 +36,7 @@ MENU = {
     "registry:officials": {"commission_analyst", "case_officer", "org_officer", "dept_officer", "admin"},
     "registry:departments": set(ROLES),
     "registry:enterprises": set(ROLES),
+    "risk:queue": {"commission_analyst", "case_officer", "org_officer", "admin"},
 }
 
 

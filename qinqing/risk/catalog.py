@@ -1,0 +1,118 @@
+"""The rule catalogue: every folder under `risk/rules/` with a `rule.sql` and a `rule.toml` is a rule.
+
+Adding a rule touches no engine code. The shared derived relations the rules read (kin, ownership
+chains, a unit's subtree, ...) are SQL files under `risk/views/`, found the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RULES_DIR = HERE / "rules"
+VIEWS_DIR = HERE / "views"
+
+SEVERITIES = ("low", "medium", "high", "critical")
+ENTITY_KINDS = ("official_id", "enterprise_uscc", "application_id", "tender_id", "department_code")
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CatalogError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: object
+    description: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title_zh: str
+    title_en: str
+    scheme: str  # the corruption scheme it points at
+    basis: str  # legal or policy basis
+    severity: str
+    entities: tuple[str, ...]
+    params: dict[str, Param]
+    sql: str
+    folder: Path
+    description: str = ""
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def fixtures(self) -> list[Path]:
+        root = self.folder / "fixtures"
+        return sorted(p for p in root.iterdir() if (p / "expected.toml").exists()) if root.exists() else []
+
+    def values(self, overrides: dict[str, object] | None = None) -> dict[str, object]:
+        """Parameter values: the documented defaults, with `overrides` (unknown names are an error)."""
+        overrides = overrides or {}
+        unknown = set(overrides) - set(self.params)
+        if unknown:
+            raise CatalogError(f"rule {self.code}: unknown parameter(s) {', '.join(sorted(unknown))}")
+        return {name: overrides.get(name, p.default) for name, p in self.params.items()}
+
+
+def _load_rule(folder: Path) -> Rule:
+    meta_path = folder / "rule.toml"
+    try:
+        meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{meta_path}: {exc}") from exc
+    code = meta.get("code")
+    if code != folder.name or not _CODE.match(code or ""):
+        raise CatalogError(f"{meta_path}: code must be the folder name ({folder.name}), lowercase")
+    missing = [k for k in ("title_zh", "title_en", "scheme", "basis", "severity", "entities") if not meta.get(k)]
+    if missing:
+        raise CatalogError(f"{meta_path}: missing {', '.join(missing)}")
+    if meta["severity"] not in SEVERITIES:
+        raise CatalogError(f"{meta_path}: severity must be one of {', '.join(SEVERITIES)}")
+    bad = [e for e in meta["entities"] if e not in ENTITY_KINDS]
+    if bad:
+        raise CatalogError(f"{meta_path}: unknown entity kind(s) {', '.join(bad)}")
+    params = {}
+    for name, spec in meta.get("params", {}).items():
+        if not isinstance(spec, dict) or "default" not in spec or not spec.get("description"):
+            raise CatalogError(f"{meta_path}: parameter {name} needs a default and a description")
+        params[name] = Param(name, spec["default"], spec["description"])
+    return Rule(
+        code=code, title_zh=meta["title_zh"], title_en=meta["title_en"], scheme=meta["scheme"],
+        basis=meta["basis"], severity=meta["severity"], entities=tuple(meta["entities"]), params=params,
+        sql=(folder / "rule.sql").read_text(encoding="utf-8"), folder=folder,
+        description=meta.get("description", ""), tags=tuple(meta.get("tags", ())),
+    )
+
+
+@cache
+def rules() -> dict[str, Rule]:
+    found = {}
+    for folder in sorted(RULES_DIR.iterdir()):
+        if (folder / "rule.toml").exists() and (folder / "rule.sql").exists():
+            rule = _load_rule(folder)
+            found[rule.code] = rule
+    return found
+
+
+def rule(code: str) -> Rule:
+    try:
+        return rules()[code]
+    except KeyError:
+        raise CatalogError(f"no rule {code!r}; known: {', '.join(rules())}") from None
+
+
+def select(codes: list[str] | None) -> list[Rule]:
+    return [rule(c) for c in codes] if codes else list(rules().values())
+
+
+@cache
+def views() -> dict[str, str]:
+    """Shared derived relations: file name (without .sql) → SELECT."""
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(VIEWS_DIR.glob("*.sql"))}

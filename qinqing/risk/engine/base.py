@@ -1,0 +1,172 @@
+"""What a scan engine does, whatever it runs on: plan the relations, run every rule, shape the findings.
+
+Every rule's query returns one row per alert with these columns:
+- `alert_key`: the facts that identify the alert (same facts, same key, across scans and engines);
+- `score`: 0–100;
+- `summary`: one line for the queue;
+- `evidence`: a list of facts, each `{subject, subject_label, relation, object, object_label, detail}`,
+  the chain a case officer follows from the first fact to the last;
+- any of `official_id`, `enterprise_uscc`, `application_id`, `tender_id`, `department_code`: lists of
+  the entities the alert names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import polars as pl
+
+from qinqing.contract.schema import TABLE_BY_NAME
+from qinqing.risk import catalog, reference
+from qinqing.risk.catalog import ENTITY_KINDS, Rule
+from qinqing.risk.engine.sql import references, render
+
+FACT_FIELDS = ("subject", "subject_label", "relation", "object", "object_label", "detail")
+Progress = Callable[[str, str], None]  # (phase, name)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    alert_key: str
+    score: float
+    summary: str
+    entities: dict[str, list[str]]
+    evidence: list[dict[str, str]]
+
+    @property
+    def identity(self) -> str:
+        """The alert's stable identity: the rule and its identifying facts."""
+        return hashlib.sha256(f"{self.rule}\x1f{self.alert_key}".encode()).hexdigest()
+
+    @property
+    def evidence_hash(self) -> str:
+        body = json.dumps([self.entities, self.evidence], ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(body.encode()).hexdigest()
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "key": self.alert_key, "score": self.score, "summary": self.summary,
+                "entities": self.entities, "evidence": self.evidence}
+
+
+class Engine(Protocol):
+    name: str
+
+    def register(self, name: str, frame: pl.DataFrame) -> None: ...
+    def materialize(self, name: str, sql: str) -> None: ...
+    def rows(self, sql: str) -> list[dict]: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class Plan:
+    rules: list[Rule]
+    tables: list[str]  # contract tables to load
+    views: list[str]  # derived relations, in dependency order
+    reference: list[str] = field(default_factory=list)  # engine-built tables (calendar, unit tree, powers)
+
+
+def plan(rules: list[Rule]) -> Plan:
+    """The contract tables and derived relations the rules need, views ordered after what they read."""
+    views = catalog.views()
+    needed_views: list[str] = []
+    tables: set[str] = set()
+    refs: set[str] = set()
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in trail:
+            raise catalog.CatalogError(f"views read each other in a cycle: {' → '.join((*trail, name))}")
+        if name in views:
+            if name in needed_views:
+                return
+            for dep in sorted(references(views[name])):
+                visit(dep, (*trail, name))
+            needed_views.append(name)
+        elif name in reference.BUILDERS:
+            refs.add(name)
+            tables.update(reference.BUILDERS[name].needs)
+        elif name in TABLE_BY_NAME:
+            tables.add(name)
+        else:
+            raise catalog.CatalogError(f"{trail[0] if trail else '?'} reads {name!r}: no such table or view")
+
+    for rule in rules:
+        for name in sorted(references(rule.sql)):
+            visit(name, (rule.code,))
+    ordered_tables = [t for t in TABLE_BY_NAME if t in tables]
+    return Plan(rules, ordered_tables, needed_views, sorted(refs))
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def finding(rule: Rule, row: dict) -> Finding:
+    """One result row as a Finding, normalised so both engines give equal values for equal facts."""
+    entities = {}
+    for kind in ENTITY_KINDS:
+        values = row.get(kind) or []
+        if isinstance(values, str):
+            values = [values]
+        entities[kind] = sorted({str(v) for v in values if v not in (None, "")})
+    evidence = [{f: _text(fact.get(f)) for f in FACT_FIELDS} for fact in (row.get("evidence") or []) if fact]
+    score = float(row.get("score") or 0.0)
+    score = 0.0 if math.isnan(score) else round(max(0.0, min(100.0, score)), 2)
+    key = row.get("alert_key")
+    if key in (None, ""):
+        raise ValueError(f"rule {rule.code} returned a row without alert_key")
+    return Finding(rule.code, str(key), score, _text(row.get("summary")), entities, evidence)
+
+
+def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_of: dt.date,
+        overrides: dict[str, dict[str, object]] | None = None, progress: Progress | None = None,
+        ) -> dict[str, list[Finding]]:
+    """Register the tables, build the derived relations, run each rule; findings per rule code."""
+    overrides = overrides or {}
+    common = {"as_of": as_of}
+    for name in the_plan.tables:
+        engine.register(name, frames[name])
+    for name in the_plan.reference:
+        engine.register(name, reference.BUILDERS[name].build(frames, as_of))
+    views = catalog.views()
+    for name in the_plan.views:
+        if progress:
+            progress("view", name)
+        engine.materialize(name, render(views[name], common, where=f"view {name}"))
+    results: dict[str, list[Finding]] = {}
+    for rule in the_plan.rules:
+        if progress:
+            progress("rule", rule.code)
+        values = {**common, **rule.values(overrides.get(rule.code))}
+        rows = engine.rows(render(rule.sql, values, where=f"rule {rule.code}"))
+        found = {f.alert_key: f for f in (finding(rule, r) for r in rows)}
+        results[rule.code] = [found[k] for k in sorted(found)]
+    return results
+
+
+def scan_frames(engine_name: str, frames: dict[str, pl.DataFrame], rules: Iterable[Rule], *, as_of: dt.date,
+                overrides: dict[str, dict[str, object]] | None = None,
+                progress: Progress | None = None) -> dict[str, list[Finding]]:
+    """Run `rules` over already loaded frames on the named engine (missing tables count as empty)."""
+    from qinqing.risk.engine import engines
+    from qinqing.risk.sources import empty_table
+
+    the_plan = plan(list(rules))
+    frames = {**{t: empty_table(t) for t in the_plan.tables if t not in frames}, **frames}
+    engine = engines.open_engine(engine_name)
+    try:
+        return run(engine, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress)
+    finally:
+        engine.close()

@@ -1,0 +1,107 @@
+"""The Apache Spark engine: the same rule SQL, translated by sqlglot, on a local or cluster session.
+
+`QINQING_SPARK_MASTER` chooses the master (default `local[2]`). Java 17 must be on the machine
+(Debian: openjdk-17-jre-headless); `scripts/setup` installs it when missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+
+import polars as pl
+
+from qinqing.risk.engine.sql import split_ctes, to_spark
+
+_session = None
+_lock = threading.Lock()
+
+
+def session():
+    """One Spark session per process: starting the JVM takes seconds, so it is kept."""
+    global _session
+    with _lock:
+        if _session is None:
+            from pyspark.sql import SparkSession
+
+            _session = (
+                SparkSession.builder.master(os.environ.get("QINQING_SPARK_MASTER", "local[2]"))
+                .appName("qinqing-scan")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.session.timeZone", "Asia/Shanghai")
+                .config("spark.sql.timestampType", "TIMESTAMP_NTZ")
+                .config("spark.sql.shuffle.partitions", os.environ.get("QINQING_SPARK_PARTITIONS", "4"))
+                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+                .config("spark.sql.ansi.enabled", "false")
+                .config("spark.driver.memory", os.environ.get("QINQING_SPARK_MEMORY", "2g"))
+                .config("spark.sql.caseSensitive", "true")
+                # Rule plans are deep (CTEs are inlined); their text is only for the UI, which is off.
+                .config("spark.sql.maxPlanStringLength", "4096")
+                .config("spark.sql.maxToStringFields", "50")
+                .config("spark.ui.showConsoleProgress", "false")
+                .getOrCreate()
+            )
+            _session.sparkContext.setLogLevel("ERROR")
+        return _session
+
+
+class SparkEngine:
+    name = "spark"
+
+    def __init__(self) -> None:
+        self.spark = session()
+        self._views: list[str] = []
+        self._cached: list[object] = []
+        self._serial = 0
+        self._dir = tempfile.mkdtemp(prefix="qinqing-spark-")
+
+    def register(self, name: str, frame: pl.DataFrame) -> None:
+        df = self.spark.createDataFrame(frame.to_arrow()) if frame.height else self._empty(frame)
+        df.createOrReplaceTempView(name)
+        self._views.append(name)
+
+    def _empty(self, frame: pl.DataFrame):
+        # An empty Arrow table loses nothing, but Spark infers no schema from zero rows: build it.
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        return self.spark.createDataFrame([], schema=from_arrow_schema(frame.to_arrow().schema))
+
+    def _stage(self, df, name: str):
+        """Compute a step once into Parquet and read it back: later steps are planned over a plain scan
+        instead of re-optimising every step before them (planning time grows with the depth of lineage)."""
+        path = os.path.join(self._dir, f"{len(self._cached)}_{name}")
+        df.write.parquet(path)
+        staged = self.spark.read.parquet(path)
+        self._cached.append(staged)
+        return staged
+
+    def _cache(self, name: str, spark_sql: str):
+        df = self._stage(self.spark.sql(spark_sql), name)
+        df.createOrReplaceTempView(name)
+        self._views.append(name)
+        return df
+
+    def _query(self, sql: str):
+        """Spark inlines a CTE at every reference, so a rule whose steps read each other would run its
+        first steps many times over; each step is cached as its own view instead, then the last query."""
+        self._serial += 1
+        steps, final = split_ctes(sql, prefix=f"_q{self._serial}_")
+        for name, step in steps:
+            self._cache(name, to_spark(step))
+        return self.spark.sql(to_spark(final))
+
+    def materialize(self, name: str, sql: str) -> None:
+        df = self._stage(self._query(sql), name)
+        df.createOrReplaceTempView(name)
+        self._views.append(name)
+
+    def rows(self, sql: str) -> list[dict]:
+        return self._query(sql).toArrow().to_pylist()
+
+    def close(self) -> None:
+        self._cached.clear()
+        for name in self._views:
+            self.spark.catalog.dropTempView(name)
+        shutil.rmtree(self._dir, ignore_errors=True)

@@ -1,0 +1,81 @@
+"""Rule SQL as text: parameters filled in, the relations it reads, and its Spark dialect.
+
+Rules are written in DuckDB's dialect with `$name` placeholders for their documented parameters;
+sqlglot translates them for Spark so both engines run one definition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+
+_PLACEHOLDER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+class RuleSqlError(ValueError):
+    pass
+
+
+def literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    raise RuleSqlError(f"a parameter cannot be {type(value).__name__}: {value!r}")
+
+
+def render(sql: str, values: dict[str, object], where: str = "rule") -> str:
+    def fill(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise RuleSqlError(f"{where}: ${name} is not a parameter (known: {', '.join(sorted(values))})")
+        return literal(values[name])
+
+    return _PLACEHOLDER.sub(fill, sql)
+
+
+@lru_cache(maxsize=512)
+def references(sql: str) -> frozenset[str]:
+    """The tables and views a query reads (its own CTE names excluded)."""
+    tree = sqlglot.parse_one(_PLACEHOLDER.sub("NULL", sql), read="duckdb")
+    ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
+    return frozenset(t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes)
+
+
+@lru_cache(maxsize=512)
+def to_spark(sql: str) -> str:
+    return sqlglot.transpile(sql, read="duckdb", write="spark", pretty=False)[0]
+
+
+def split_ctes(sql: str, prefix: str) -> tuple[list[tuple[str, str]], str]:
+    """A query's WITH steps as separate (name, SELECT) pairs, renamed `prefix + name` wherever they are
+    read, and the final SELECT; all in DuckDB's dialect."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    with_ = tree.args.get("with") or tree.args.get("with_")
+    if not with_:
+        return [], sql
+    names = {cte.alias_or_name: prefix + cte.alias_or_name for cte in with_.expressions}
+
+    def rename(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Table) and not node.args.get("db") and node.name in names:
+            alias = node.alias or node.name
+            return exp.Table(this=exp.to_identifier(names[node.name]), alias=exp.TableAlias(
+                this=exp.to_identifier(alias)))
+        return node
+
+    steps = [(names[cte.alias_or_name], cte.this.transform(rename).sql(dialect="duckdb"))
+             for cte in with_.expressions]
+    tree = tree.copy()
+    tree.set("with", None)
+    tree.set("with_", None)
+    return steps, tree.transform(rename).sql(dialect="duckdb")

@@ -1,0 +1,80 @@
+"""Tables the engine builds for the rules beside the contract tables.
+
+- `workdays`: the working-day calendar (法定节假日 and 调休 from `qinqing.core.workdays`) as one row per
+  day with a running index, so "working days between a and b" is a subtraction in a join;
+- `unit_tree`: every department with each of its ancestors (a unit's subtree is one equi-join);
+- `powers`: the powers catalogue (权力清单): which service items a post's `duties` code covers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from qinqing.core import workdays
+
+HERE = Path(__file__).resolve().parent
+CALENDAR_MARGIN = dt.timedelta(days=400)  # deadlines of matters submitted up to the scan date
+
+
+@dataclass(frozen=True)
+class Builder:
+    needs: tuple[str, ...]
+    build: Callable[[dict[str, pl.DataFrame], dt.date], pl.DataFrame]
+
+
+def _dates(frames: dict[str, pl.DataFrame]) -> list[dt.date]:
+    found = []
+    for frame in frames.values():
+        for col, dtype in frame.schema.items():
+            if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+                lo = frame.get_column(col).min()
+                if lo is not None:
+                    found.append(lo.date() if isinstance(lo, dt.datetime) else lo)
+    return found
+
+
+def build_workdays(frames: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:
+    dates = [d for d in _dates({k: frames[k] for k in ("applications", "appeals") if k in frames})
+             if d.year >= 1990]
+    start = min([*dates, as_of - dt.timedelta(days=366)])
+    end = as_of + CALENDAR_MARGIN
+    table = workdays.working_day_table(start, end)
+    return table.select(
+        pl.col("date").alias("day"), "is_working_day", "working_day_index",
+        pl.col("source").cast(pl.String),
+    )
+
+
+def build_unit_tree(frames: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:
+    """(ancestor_code, department_code, depth): depth 0 is the unit itself. Cycles in bad data stop."""
+    departments = frames["departments"].select("code", "parent_code")
+    parent = dict(zip(departments["code"].to_list(), departments["parent_code"].to_list(), strict=True))
+    ancestors, units, depths = [], [], []
+    for code in parent:
+        seen, node, depth = set(), code, 0
+        while node is not None and node not in seen:
+            seen.add(node)
+            ancestors.append(node)
+            units.append(code)
+            depths.append(depth)
+            node, depth = parent.get(node), depth + 1
+    return pl.DataFrame({"ancestor_code": ancestors, "department_code": units, "depth": depths},
+                        schema={"ancestor_code": pl.String, "department_code": pl.String, "depth": pl.Int64})
+
+
+def build_powers(frames: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:
+    table = pl.read_csv(HERE / "powers.csv", infer_schema_length=0)
+    return table.with_columns(pl.col("item_keywords").str.split("|")).explode("item_keywords").rename(
+        {"item_keywords": "item_keyword"})
+
+
+BUILDERS: dict[str, Builder] = {
+    "workdays": Builder((), build_workdays),
+    "unit_tree": Builder(("departments",), build_unit_tree),
+    "powers": Builder((), build_powers),
+}

@@ -1,0 +1,169 @@
+"""Risk operations: run a scan and keep its alerts; decide on an alert. Views, CLI and tests call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from qinqing.audit import services as audit
+from qinqing.risk import catalog
+from qinqing.risk.engine.base import Finding, plan, run
+from qinqing.risk.engine.engines import open_engine
+from qinqing.risk.models import Alert, Decision, Scan
+from qinqing.risk.sources import load_tables
+
+BATCH = 2_000
+Progress = Callable[[str, str], None]
+
+
+@dataclass
+class RuleOutcome:
+    raised: int = 0
+    new: int = 0
+    reopened: int = 0
+    resolved: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"raised": self.raised, "new": self.new, "reopened": self.reopened, "resolved": self.resolved}
+
+
+@dataclass
+class ScanResult:
+    scan: Scan
+    outcomes: dict[str, RuleOutcome] = field(default_factory=dict)
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+
+
+def _regions(codes: set[str]) -> dict[str, str | None]:
+    from qinqing.registry.models import Department
+
+    found: dict[str, str | None] = {}
+    codes_list = sorted(codes)
+    for i in range(0, len(codes_list), 500):
+        found.update(Department.objects.filter(code__in=codes_list[i:i + 500]).values_list("code", "region_code"))
+    return found
+
+
+def _fill(alert: Alert, f: Finding, rule: catalog.Rule, regions: dict[str, str | None], scan: Scan) -> None:
+    units = f.entities["department_code"]
+    alert.rule, alert.alert_key, alert.score, alert.summary = f.rule, f.alert_key, f.score, f.summary
+    alert.severity = rule.severity
+    alert.entities, alert.evidence, alert.evidence_hash = f.entities, f.evidence, f.evidence_hash
+    alert.department_code = units[0] if units else None
+    alert.region_code = next((regions.get(u) for u in units if regions.get(u)), None)
+    alert.officials = "|" + "|".join(f.entities["official_id"]) + "|" if f.entities["official_id"] else ""
+    alert.active, alert.last_scan = True, scan
+
+
+def store(scan: Scan, rule: catalog.Rule, findings: list[Finding]) -> RuleOutcome:
+    """Upsert one rule's findings: same identity, same row; a changed dismissal reopens; gone = inactive."""
+    outcome = RuleOutcome(raised=len(findings))
+    units = {u for f in findings for u in f.entities["department_code"]}
+    regions = _regions(units)
+    existing = {a.key: a for a in Alert.objects.filter(rule=rule.code).only(
+        "id", "key", "status", "evidence_hash", "decided_evidence_hash", "active")}
+    now = timezone.now()
+    to_create, to_update, reopened = [], [], []
+    for f in findings:
+        alert = existing.pop(f.identity, None)
+        if alert is None:
+            alert = Alert(key=f.identity, first_scan=scan, created_at=now)
+            _fill(alert, f, rule, regions, scan)
+            to_create.append(alert)
+            continue
+        _fill(alert, f, rule, regions, scan)
+        alert.updated_at = now
+        decided = alert.status in (Alert.Status.DISMISSED, Alert.Status.CONFIRMED)
+        if alert.status == Alert.Status.DISMISSED and alert.decided_evidence_hash != f.evidence_hash:
+            alert.status = Alert.Status.NEW
+            reopened.append(alert)
+        elif decided and alert.decided_evidence_hash == f.evidence_hash:
+            pass  # unchanged facts: the decision stands
+        to_update.append(alert)
+    fields = ["rule", "alert_key", "score", "summary", "severity", "entities", "evidence", "evidence_hash",
+              "department_code", "region_code", "officials", "active", "last_scan", "status", "updated_at"]
+    with transaction.atomic():
+        Alert.objects.bulk_create(to_create, batch_size=BATCH)
+        Alert.objects.bulk_update(to_update, fields, batch_size=BATCH)
+        Decision.objects.bulk_create(
+            [Decision(alert=a, action=Decision.Action.REOPEN, evidence_hash=a.evidence_hash,
+                      reason="evidence changed since the dismissal") for a in reopened], batch_size=BATCH)
+        gone = [a.pk for a in existing.values() if a.active]
+        for i in range(0, len(gone), BATCH):
+            Alert.objects.filter(pk__in=gone[i:i + BATCH]).update(active=False, updated_at=now)
+    outcome.new, outcome.reopened, outcome.resolved = len(to_create), len(reopened), len(gone)
+    return outcome
+
+
+def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_of: dt.date | None = None,
+             overrides: dict[str, dict[str, object]] | None = None, progress: Progress | None = None,
+             ) -> ScanResult:
+    """Load the stored contract tables, run the rules on `engine`, keep the alerts; one Scan row records it."""
+    rules = catalog.select(rule_codes)
+    as_of = as_of or timezone.localdate()
+    scan = Scan.objects.create(engine=engine, as_of=as_of, rules=[r.code for r in rules])
+    started = time.perf_counter()
+    result = ScanResult(scan)
+    try:
+        the_plan = plan(rules)
+        frames = load_tables(the_plan.tables, progress=(lambda t: progress("load", t)) if progress else None)
+        eng = open_engine(engine)
+        try:
+            result.findings = run(eng, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress)
+        finally:
+            eng.close()
+        del frames
+        for rule in rules:
+            if progress:
+                progress("store", rule.code)
+            result.outcomes[rule.code] = store(scan, rule, result.findings[rule.code])
+    except Exception as exc:
+        scan.status, scan.error = Scan.Status.FAILED, f"{type(exc).__name__}: {exc}"
+        scan.finished_at, scan.seconds = timezone.now(), time.perf_counter() - started
+        scan.save()
+        raise
+    scan.status, scan.finished_at = Scan.Status.FINISHED, timezone.now()
+    scan.seconds = time.perf_counter() - started
+    scan.counts = {code: o.as_dict() for code, o in result.outcomes.items()}
+    scan.save()
+    audit.record(action="risk.scan", object_type="risk.scan", object_id=str(scan.pk),
+                 detail={"engine": engine, "as_of": as_of.isoformat(), "counts": scan.counts})
+    return result
+
+
+class DecisionError(ValueError):
+    pass
+
+
+ACTION_STATUS = {
+    Decision.Action.CONFIRM: Alert.Status.CONFIRMED,
+    Decision.Action.DISMISS: Alert.Status.DISMISSED,
+    Decision.Action.VERIFY: Alert.Status.VERIFYING,
+}
+
+
+@transaction.atomic
+def decide(*, alert: Alert, user, action: str, reason: str = "") -> Decision:
+    """Confirm (it becomes a clue 线索), dismiss with a reason, or ask for verification (核实)."""
+    try:
+        action = Decision.Action(action)
+    except ValueError:
+        raise DecisionError(f"unknown action {action!r}") from None
+    if action not in ACTION_STATUS:
+        raise DecisionError(f"{action} is not an analyst's action")
+    reason = (reason or "").strip()
+    if action == Decision.Action.DISMISS and not reason:
+        raise DecisionError("a dismissal needs a reason")
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    alert.status = ACTION_STATUS[action]
+    alert.decided_by, alert.decided_at, alert.decision_reason = user, timezone.now(), reason
+    alert.decided_evidence_hash = alert.evidence_hash
+    alert.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "decided_evidence_hash",
+                              "updated_at"])
+    return Decision.objects.create(alert=alert, user=user, action=action, reason=reason,
+                                   evidence_hash=alert.evidence_hash)

@@ -1,0 +1,157 @@
+"""The stored contract tables as typed Arrow columns, the form both scan engines read.
+
+Dates are dates, timestamps are naive Asia/Shanghai local time (China has kept UTC+8 without daylight
+saving since 1991, so one fixed offset is exact and both engines agree on it), money and ratios are
+doubles, booleans are booleans and `;`/`|`-lists are lists of strings. A file-backed database outside a
+transaction is read with ADBC straight into Arrow; otherwise (tests, in-memory databases) through
+Django's cursor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+import polars as pl
+import pyarrow as pa
+from django.db import connection
+
+from qinqing.contract.db import db_table
+from qinqing.contract.exporter import read_table
+from qinqing.contract.schema import TABLE_BY_NAME, Column, Table
+
+LOCAL_OFFSET = dt.timedelta(hours=8)
+
+_POLARS_TYPES: dict[str, pl.DataType] = {
+    "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "timestamp": pl.Datetime("us"),
+    "bool": pl.Boolean,
+}
+
+
+def engine_type(col: Column) -> pl.DataType:
+    if col.type == "list":
+        return pl.List(pl.String)
+    return _POLARS_TYPES.get(col.type, pl.String)
+
+
+def engine_schema(table: Table) -> dict[str, pl.DataType]:
+    return {c.name: engine_type(c) for c in table.columns}
+
+
+def _timestamp(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if isinstance(dtype, pl.Datetime):
+        utc = expr.dt.replace_time_zone("UTC") if dtype.time_zone is None else expr.dt.convert_time_zone("UTC")
+    else:  # SQLite: naive UTC text, with or without a fraction
+        text = expr.cast(pl.String)
+        utc = pl.coalesce(
+            text.str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False)
+            for f in ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f%:z")
+        )
+    return utc.dt.replace_time_zone(None).dt.cast_time_unit("us") + LOCAL_OFFSET
+
+
+def typed(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Stored values (SQLite text and integers, or PostgreSQL's own types) as the engines' types."""
+    out = []
+    for col in table.columns:
+        raw = frame.schema.get(col.name, pl.Null)
+        c = pl.col(col.name) if col.name in frame.columns else pl.lit(None)
+        if col.type == "timestamp":
+            out.append(_timestamp(c, raw).alias(col.name))
+        elif col.type == "date":
+            out.append((c if raw == pl.Date else c.cast(pl.String).str.to_date("%Y-%m-%d", strict=False))
+                       .alias(col.name))
+        elif col.type == "bool":
+            out.append(c.cast(pl.Int8).cast(pl.Boolean).alias(col.name) if raw != pl.Boolean
+                       else c.alias(col.name))
+        elif col.type == "list":
+            out.append(pl.when(c.cast(pl.String).str.len_chars() > 0)
+                       .then(c.cast(pl.String).str.split(col.separator)).alias(col.name))
+        else:
+            out.append(c.cast(engine_type(col), strict=False).alias(col.name))
+    return frame.select(out) if out else frame
+
+
+def _sqlite_select(table: Table) -> str:
+    parts = []
+    for col in table.columns:
+        q = f'"{col.name}"'
+        if col.type == "decimal":
+            parts.append(f"CAST({q} AS REAL) AS {q}")
+        elif col.type in ("int", "bool"):
+            parts.append(f"CAST({q} AS INTEGER) AS {q}")
+        else:
+            parts.append(f"CAST({q} AS TEXT) AS {q}")
+    return f'SELECT {", ".join(parts)} FROM "{db_table(table)}"'  # noqa: S608 - names from the schema
+
+
+def _postgres_select(table: Table) -> str:
+    parts = []
+    for col in table.columns:
+        q = f'"{col.name}"'
+        cast = {"decimal": "float8", "int": "int8"}.get(col.type)
+        parts.append(f"{q}::{cast} AS {q}" if cast else q)
+    return f'SELECT {", ".join(parts)} FROM "{db_table(table)}"'  # noqa: S608
+
+
+def postgres_uri(settings: dict) -> str:
+    from urllib.parse import quote
+
+    user = quote(settings.get("USER") or "", safe="")
+    password = quote(settings.get("PASSWORD") or "", safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings.get("HOST") or "localhost"
+    if host.startswith("/"):  # a Unix socket directory
+        return f"postgresql://{auth}/{quote(settings['NAME'], safe='')}?host={quote(host, safe='')}" + (
+            f"&port={settings['PORT']}" if settings.get("PORT") else "")
+    port = f":{settings['PORT']}" if settings.get("PORT") else ""
+    return f"postgresql://{auth}{host}{port}/{quote(settings['NAME'], safe='')}"
+
+
+def _adbc_reader() -> Callable[[Table], pa.Table] | None:
+    """A reader over a second connection when the stored data is visible to one (committed, on disk)."""
+    if connection.in_atomic_block:
+        return None
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        name = str(settings["NAME"])
+        if name == ":memory:" or "mode=memory" in name:
+            return None
+        import adbc_driver_sqlite.dbapi as driver
+
+        conn, select = driver.connect(name), _sqlite_select
+    elif connection.vendor == "postgresql":
+        import adbc_driver_postgresql.dbapi as driver
+
+        conn, select = driver.connect(postgres_uri(settings)), _postgres_select
+    else:
+        return None
+
+    def read(table: Table) -> pa.Table:
+        with conn.cursor() as cur:
+            cur.execute(select(table))
+            return cur.fetch_arrow_table()
+
+    read.close = conn.close  # type: ignore[attr-defined]
+    return read
+
+
+def load_tables(names: Iterable[str], progress: Callable[[str], None] | None = None) -> dict[str, pl.DataFrame]:
+    """The named contract tables, typed for the engines."""
+    reader = _adbc_reader()
+    frames: dict[str, pl.DataFrame] = {}
+    try:
+        for name in names:
+            table = TABLE_BY_NAME[name]
+            raw = pl.from_arrow(reader(table)) if reader else read_table(table)
+            frames[name] = typed(table, raw)
+            if progress:
+                progress(name)
+    finally:
+        if reader:
+            reader.close()
+    return frames
+
+
+def empty_table(name: str) -> pl.DataFrame:
+    return pl.DataFrame(schema=engine_schema(TABLE_BY_NAME[name]))

@@ -1,0 +1,59 @@
+-- kin_stakes: registry mentions proven to be an official or a declared relative (the contract's identity
+-- rules). A full ID number proves identity. A masked number (5303**********1232) agrees with a full one
+-- only when the names agree and every visible character is the same, and not when the same firm names a
+-- person of that name whose full number fits the mask but is another one (the registry's own record
+-- tells them apart); a masked declared number also needs the declared birth date to agree. A name alone,
+-- or two masked numbers, never prove anything. Masks keep the last four characters visible (GB/T 35273
+-- practice), which is what the equi-join below uses.
+WITH m AS (
+    SELECT *, person_id LIKE '%*%' AS masked
+    FROM person_mentions
+    WHERE person_id IS NOT NULL
+),
+k AS (
+    SELECT *, kin_id LIKE '%*%' AS masked
+    FROM kin
+    WHERE kin_id IS NOT NULL
+),
+contradicted AS (  -- a masked mention the same firm also names with a full number that fits the mask
+    SELECT DISTINCT mm.enterprise_uscc, mm.person_name, mm.person_id, full_m.person_id AS full_id
+    FROM m AS mm
+    JOIN m AS full_m
+      ON full_m.enterprise_uscc = mm.enterprise_uscc AND full_m.person_name = mm.person_name
+     AND right(full_m.person_id, 4) = right(mm.person_id, 4)
+    WHERE mm.masked AND NOT full_m.masked AND full_m.person_id LIKE replace(mm.person_id, '*', '_')
+),
+by_full_number AS (
+    SELECT k.official_id, k.official_name, k.kin_name, k.relation, k.kin_id, m.enterprise_uscc,
+           m.person_name, m.person_id, m.link, m.share, m.role, m.start_date, m.end_date,
+           'full_id' AS matched_by
+    FROM m
+    JOIN k ON m.person_id = k.kin_id
+    WHERE NOT m.masked
+),
+masked_mention AS (
+    SELECT k.official_id, k.official_name, k.kin_name, k.relation, k.kin_id, m.enterprise_uscc,
+           m.person_name, m.person_id, m.link, m.share, m.role, m.start_date, m.end_date,
+           'masked_id_and_name' AS matched_by
+    FROM m
+    JOIN k ON m.person_name = k.kin_name AND right(m.person_id, 4) = right(k.kin_id, 4)
+    LEFT JOIN contradicted AS c
+      ON c.enterprise_uscc = m.enterprise_uscc AND c.person_name = m.person_name
+     AND c.person_id = m.person_id AND c.full_id <> k.kin_id
+    WHERE m.masked AND NOT k.masked AND k.kin_id LIKE replace(m.person_id, '*', '_') AND c.full_id IS NULL
+),
+masked_declaration AS (
+    SELECT k.official_id, k.official_name, k.kin_name, k.relation, k.kin_id, m.enterprise_uscc,
+           m.person_name, m.person_id, m.link, m.share, m.role, m.start_date, m.end_date,
+           'name_masked_declaration_and_birth_date' AS matched_by
+    FROM m
+    JOIN k ON m.person_name = k.kin_name AND right(m.person_id, 4) = right(k.kin_id, 4)
+    WHERE NOT m.masked AND k.masked AND k.kin_birth IS NOT NULL
+      AND m.person_id LIKE replace(k.kin_id, '*', '_')
+      AND substr(m.person_id, 7, 8) = strftime(k.kin_birth, '%Y%m%d')
+)
+SELECT * FROM by_full_number
+UNION ALL
+SELECT * FROM masked_mention
+UNION ALL
+SELECT * FROM masked_declaration
