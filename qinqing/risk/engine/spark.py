@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -44,6 +45,7 @@ def session():
                 .getOrCreate()
             )
             _session.sparkContext.setLogLevel("ERROR")
+            logging.getLogger("py4j").setLevel(logging.WARNING)  # its shutdown chatter outlives the log streams
         return _session
 
 
