@@ -1,0 +1,197 @@
+"""Risk-scan benchmark: a full scan of a stored world, and the kin-and-ownership walk against two baselines.
+
+    .venv/bin/python bench/scan_bench.py --database var/bench.sqlite3 [--as-of 2025-06-30] [--skip-kuzu]
+    .venv/bin/python bench/scan_bench.py --data DIR        # import DIR into a fresh SQLite file first
+
+1. Full scan: `qinqing scan` (every rule, DuckDB) in its own process; wall time and peak memory (RSS of
+   the process tree, sampled).
+2. Kin and ownership (the kin_stake_decisions rule's heart: every firm an official's kin hold through up
+   to four layers, with the effective share), the same answers required from three contenders over the
+   same Arrow tables:
+   - qinqing: the `kin_firms` view (layered joins from the kin's own holdings outwards);
+   - plain recursive CTE in DuckDB: the ownership closure of every person's holding over four layers,
+     then joined with the kin's matched holdings (the textbook query);
+   - Kùzu (embedded graph database): Cypher variable-length path `-[:HOLDS*1..4]->` from the kin.
+   Query times are compared (loading the graph into Kùzu is reported separately).
+Figures are printed for the closing note, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+QINQING = str(REPO / ".venv" / "bin" / "qinqing")
+
+PLAIN_CTE = """
+WITH RECURSIVE walk(holder_name, holder_id, first_firm, firm, share, layers, visited) AS (
+    SELECT holder_name, holder_id, enterprise_uscc, enterprise_uscc, share_ratio, 1, [enterprise_uscc]
+    FROM holdings WHERE holder_type = 'person' AND holder_id IS NOT NULL
+    UNION ALL
+    SELECT w.holder_name, w.holder_id, w.first_firm, h.enterprise_uscc, w.share * h.share_ratio, w.layers + 1,
+           list_append(w.visited, h.enterprise_uscc)
+    FROM walk AS w
+    JOIN holdings AS h ON h.holder_type = 'enterprise' AND h.holder_id = w.firm
+    WHERE w.layers < 4 AND NOT list_contains(w.visited, h.enterprise_uscc)
+)
+SELECT s.official_id, s.kin_id, w.firm AS enterprise_uscc, sum(w.share) AS effective_share,
+       min(w.layers) AS layers
+FROM walk AS w
+JOIN kin_stakes AS s
+  ON s.link = 'holding' AND s.enterprise_uscc = w.first_firm AND s.person_name = w.holder_name
+ AND s.person_id = w.holder_id
+GROUP BY s.official_id, s.kin_id, w.firm
+"""
+
+OURS = "SELECT official_id, kin_id, enterprise_uscc, effective_share, layers FROM kin_firms"
+
+
+def peak_of(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    started = time.perf_counter()
+    proc = psutil.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    while proc.poll() is None:
+        total = 0
+        for p in [proc, *proc.children(recursive=True)]:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        peak = max(peak, total)
+        time.sleep(0.05)
+    out = proc.stdout.read()
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{out}")
+    return time.perf_counter() - started, peak, out
+
+
+def answers(rows) -> set[tuple]:
+    return {(o, k, f, round(s, 9), n) for o, k, f, s, n in rows}
+
+
+def kin_walks(as_of: dt.date, skip_kuzu: bool) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinqing.settings")
+    django.setup()
+    from qinqing.risk import catalog
+    from qinqing.risk.engine.base import plan
+    from qinqing.risk.engine.duck import DuckEngine
+    from qinqing.risk.engine.sql import render
+    from qinqing.risk.sources import load_tables
+
+    the_plan = plan([catalog.rule("kin_stake_decisions")])
+    frames = load_tables(["officials", "relatives", "enterprises", "holdings", "roles"])
+    engine = DuckEngine()
+    for name, frame in frames.items():
+        engine.register(name, frame)
+    views = catalog.views()
+    for name in ("kin", "person_mentions", "kin_stakes"):
+        engine.materialize(name, render(views[name], {"as_of": as_of}))
+    print(f"holdings {frames['holdings'].height:,}; kin matched to registry mentions "
+          f"{engine.con.sql('SELECT count(*) FROM kin_stakes').fetchall()[0][0]:,}")
+
+    def timed(label: str, sql: str) -> tuple[float, set]:
+        t = time.perf_counter()
+        rows = engine.con.sql(sql).fetchall()
+        took = time.perf_counter() - t
+        print(f"  {label:<28} {took:8.3f} s  {len(rows):>8,} rows")
+        return took, answers(rows)
+
+    t_ours, ours = timed("qinqing kin_firms (layers)", f"WITH kin_firms AS ({views['kin_firms']}) {OURS}")
+    t_cte, cte = timed("plain recursive CTE", PLAIN_CTE)
+    assert ours == cte, f"different answers: {sorted(ours ^ cte)[:6]}"
+    print(f"  same answers; plain CTE / qinqing = {t_cte / t_ours:.1f}×")
+    if skip_kuzu:
+        return
+    t_kuzu, kuzu = kuzu_walk(engine)
+    assert kuzu == ours, f"Kùzu gives different answers: {len(kuzu ^ ours)} rows differ"
+    print(f"  same answers; Kùzu / qinqing = {t_kuzu / t_ours:.1f}×")
+    del the_plan
+
+
+def kuzu_walk(engine) -> tuple[float, set]:
+    import kuzu
+
+    folder = tempfile.mkdtemp(prefix="qinqing-kuzu-")
+    try:
+        db = kuzu.Database(os.path.join(folder, "graph"))
+        con = kuzu.Connection(db)
+        con.execute("CREATE NODE TABLE Party(id STRING, PRIMARY KEY (id))")
+        con.execute("CREATE REL TABLE HOLDS(FROM Party TO Party, share DOUBLE)")
+        parties = engine.con.sql("""
+            SELECT DISTINCT id FROM (
+                SELECT enterprise_uscc AS id FROM holdings
+                UNION ALL SELECT holder_id FROM holdings WHERE holder_id IS NOT NULL)""").to_arrow_table()
+        edges = engine.con.sql("""
+            SELECT holder_id AS "from", enterprise_uscc AS "to", max(share_ratio) AS share FROM holdings
+            WHERE holder_id IS NOT NULL GROUP BY holder_id, enterprise_uscc""").to_arrow_table()
+        t = time.perf_counter()
+        pq = os.path.join(folder, "parties.parquet")
+        eq = os.path.join(folder, "edges.parquet")
+        import pyarrow.parquet as pqw
+
+        pqw.write_table(parties, pq)
+        pqw.write_table(edges, eq)
+        con.execute(f"COPY Party FROM '{pq}'")
+        con.execute(f"COPY HOLDS FROM '{eq}'")
+        print(f"  Kùzu load ({parties.num_rows:,} parties, {edges.num_rows:,} edges) {time.perf_counter() - t:8.3f} s")
+        starts = engine.con.sql("""SELECT DISTINCT official_id, kin_id, person_id FROM kin_stakes
+                                   WHERE link = 'holding'""").fetchall()
+        t = time.perf_counter()
+        by_person: dict[str, list[tuple[str, str]]] = {}
+        for o, k, person in starts:
+            by_person.setdefault(person, []).append((o, k))
+        result = con.execute(
+            "MATCH p = (a:Party)-[:HOLDS*1..4]->(f:Party) WHERE a.id IN $ids AND is_acyclic(p) "
+            "RETURN a.id, f.id, list_product(list_transform(rels(p), x -> x.share)), length(p)",
+            {"ids": sorted(by_person)})
+        rows: dict[tuple, list] = {}
+        while result.has_next():
+            person, f, share, layers = result.get_next()
+            for o, k in by_person[person]:
+                acc = rows.setdefault((o, k, f), [0.0, layers])
+                acc[0] += share
+                acc[1] = min(acc[1], layers)
+        took = time.perf_counter() - t
+        print(f"  {'Kùzu Cypher *1..4':<28} {took:8.3f} s  {len(rows):>8,} rows")
+        return took, {(o, k, f, round(s, 9), n) for (o, k, f), (s, n) in rows.items()}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", type=Path, help="a SQLite file holding an imported world")
+    parser.add_argument("--data", type=Path, help="a contract folder to import into a fresh SQLite file first")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2025, 6, 30))
+    parser.add_argument("--skip-kuzu", action="store_true")
+    parser.add_argument("--skip-scan", action="store_true")
+    args = parser.parse_args()
+    database = args.database or Path(tempfile.mkdtemp(prefix="qinqing-scan-bench-")) / "bench.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database.resolve()}"}
+    if args.data:
+        subprocess.run([QINQING, "migrate", "-v0"], env=env, check=True)
+        took, peak, _ = peak_of([QINQING, "import", str(args.data), "--progress", "none"], env)
+        print(f"import {args.data}: {took:.1f} s, peak {peak / 2**30:.2f} GiB")
+    os.environ["DATABASE_URL"] = env["DATABASE_URL"]
+    if not args.skip_scan:
+        took, peak, out = peak_of([QINQING, "scan", "--as-of", args.as_of.isoformat(), "--progress", "none"], env)
+        print(out.strip())
+        print(f"full scan: {took:.1f} s wall (process start and Django included), peak {peak / 2**30:.2f} GiB")
+    print("kin and ownership, up to four layers:")
+    kin_walks(args.as_of, args.skip_kuzu)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
