@@ -129,40 +129,47 @@ def kuzu_walk(engine) -> tuple[float, set]:
         con = kuzu.Connection(db)
         con.execute("CREATE NODE TABLE Party(id STRING, PRIMARY KEY (id))")
         con.execute("CREATE REL TABLE HOLDS(FROM Party TO Party, share DOUBLE)")
+        # The kin's own holdings are the first layer (matched row by row: a masked number may be shared by
+        # namesakes); Kùzu walks the firm-to-firm edges from there, up to three more layers.
         parties = engine.con.sql("""
             SELECT DISTINCT id FROM (
                 SELECT enterprise_uscc AS id FROM holdings
-                UNION ALL SELECT holder_id FROM holdings WHERE holder_id IS NOT NULL)""").to_arrow_table()
+                UNION ALL SELECT holder_id FROM holdings WHERE holder_type = 'enterprise' AND holder_id IS NOT NULL)
+        """).to_arrow_table()
         edges = engine.con.sql("""
-            SELECT holder_id AS "from", enterprise_uscc AS "to", max(share_ratio) AS share FROM holdings
-            WHERE holder_id IS NOT NULL GROUP BY holder_id, enterprise_uscc""").to_arrow_table()
+            SELECT holder_id AS "from", enterprise_uscc AS "to", share_ratio AS share FROM holdings
+            WHERE holder_type = 'enterprise' AND holder_id IS NOT NULL""").to_arrow_table()
         t = time.perf_counter()
-        pq = os.path.join(folder, "parties.parquet")
-        eq = os.path.join(folder, "edges.parquet")
         import pyarrow.parquet as pqw
 
+        pq, eq = os.path.join(folder, "parties.parquet"), os.path.join(folder, "edges.parquet")
         pqw.write_table(parties, pq)
         pqw.write_table(edges, eq)
         con.execute(f"COPY Party FROM '{pq}'")
         con.execute(f"COPY HOLDS FROM '{eq}'")
-        print(f"  Kùzu load ({parties.num_rows:,} parties, {edges.num_rows:,} edges) {time.perf_counter() - t:8.3f} s")
-        starts = engine.con.sql("""SELECT DISTINCT official_id, kin_id, person_id FROM kin_stakes
+        print(f"  Kùzu load ({parties.num_rows:,} firms, {edges.num_rows:,} edges) {time.perf_counter() - t:8.3f} s")
+        starts = engine.con.sql("""SELECT official_id, kin_id, enterprise_uscc, share FROM kin_stakes
                                    WHERE link = 'holding'""").fetchall()
         t = time.perf_counter()
-        by_person: dict[str, list[tuple[str, str]]] = {}
-        for o, k, person in starts:
-            by_person.setdefault(person, []).append((o, k))
-        result = con.execute(
-            "MATCH p = (a:Party)-[:HOLDS*1..4]->(f:Party) WHERE a.id IN $ids AND is_acyclic(p) "
-            "RETURN a.id, f.id, list_product(list_transform(rels(p), x -> x.share)), length(p)",
-            {"ids": sorted(by_person)})
         rows: dict[tuple, list] = {}
+
+        def add(o: str, k: str, f: str, share: float, layers: int) -> None:
+            acc = rows.setdefault((o, k, f), [0.0, layers])
+            acc[0] += share
+            acc[1] = min(acc[1], layers)
+
+        by_first: dict[str, list[tuple[str, str, float]]] = {}
+        for o, k, first, share in starts:
+            add(o, k, first, share, 1)
+            by_first.setdefault(first, []).append((o, k, share))
+        result = con.execute(
+            "MATCH p = (a:Party)-[:HOLDS*1..3]->(f:Party) WHERE a.id IN $ids AND is_acyclic(p) "
+            "RETURN a.id, f.id, list_product(list_transform(rels(p), x -> x.share)), length(p)",
+            {"ids": sorted(by_first)})
         while result.has_next():
-            person, f, share, layers = result.get_next()
-            for o, k in by_person[person]:
-                acc = rows.setdefault((o, k, f), [0.0, layers])
-                acc[0] += share
-                acc[1] = min(acc[1], layers)
+            first, f, product, length = result.get_next()
+            for o, k, share in by_first[first]:
+                add(o, k, f, share * product, 1 + length)
         took = time.perf_counter() - t
         print(f"  {'Kùzu Cypher *1..4':<28} {took:8.3f} s  {len(rows):>8,} rows")
         return took, {(o, k, f, round(s, 9), n) for (o, k, f), (s, n) in rows.items()}
