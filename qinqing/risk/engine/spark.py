@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import threading
 
@@ -26,6 +27,10 @@ def session():
     with _lock:
         if _session is None:
             from pyspark.sql import SparkSession
+
+            # Spark's Python workers must be this interpreter (the project's venv), not whatever is on PATH.
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
             _session = (
                 SparkSession.builder.master(os.environ.get("QINQING_SPARK_MASTER", "local[2]"))
