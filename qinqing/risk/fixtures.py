@@ -56,7 +56,8 @@ def load_case(case: Path, rule: Rule):
     if not report.ok:
         problems = report.errors.head(10).to_dicts() + [list(e) for e in report.file_errors]
         raise AssertionError(f"fixture {case} is not valid contract data: {problems}")
-    return load_tables(plan([rule]).tables)
+    the_plan = plan([rule])
+    return load_tables(the_plan.tables, columns=the_plan.columns)
 
 
 def run_case(case: Path, rule: Rule, engine: str = "duckdb", frames=None) -> list[Finding]:

@@ -111,7 +111,8 @@ def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_
     result = ScanResult(scan)
     try:
         the_plan = plan(rules)
-        frames = load_tables(the_plan.tables, progress=(lambda t: progress("load", t)) if progress else None)
+        frames = load_tables(the_plan.tables, progress=(lambda t: progress("load", t)) if progress else None,
+                             columns=the_plan.columns)
         eng = open_engine(engine)
         try:
             result.findings = run(eng, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress)

@@ -50,10 +50,13 @@ def _timestamp(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return utc.dt.replace_time_zone(None).dt.cast_time_unit("us") + LOCAL_OFFSET
 
 
-def typed(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
-    """Stored values (SQLite text and integers, or PostgreSQL's own types) as the engines' types."""
+def typed(table: Table, frame: pl.DataFrame, keep: list[str] | None = None) -> pl.DataFrame:
+    """Stored values (SQLite text and integers, or PostgreSQL's own types) as the engines' types;
+    `keep`: only these columns."""
     out = []
     for col in table.columns:
+        if keep is not None and col.name not in keep:
+            continue
         raw = frame.schema.get(col.name, pl.Null)
         c = pl.col(col.name) if col.name in frame.columns else pl.lit(None)
         if col.type == "timestamp":
@@ -72,9 +75,9 @@ def typed(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(out) if out else frame
 
 
-def _sqlite_select(table: Table) -> str:
+def _sqlite_select(table: Table, keep: list[str]) -> str:
     parts = []
-    for col in table.columns:
+    for col in (c for c in table.columns if c.name in keep):
         q = f'"{col.name}"'
         if col.type == "decimal":
             parts.append(f"CAST({q} AS REAL) AS {q}")
@@ -85,9 +88,9 @@ def _sqlite_select(table: Table) -> str:
     return f'SELECT {", ".join(parts)} FROM "{db_table(table)}"'  # noqa: S608 - names from the schema
 
 
-def _postgres_select(table: Table) -> str:
+def _postgres_select(table: Table, keep: list[str]) -> str:
     parts = []
-    for col in table.columns:
+    for col in (c for c in table.columns if c.name in keep):
         q = f'"{col.name}"'
         cast = {"decimal": "float8", "int": "int8"}.get(col.type)
         parts.append(f"{q}::{cast} AS {q}" if cast else q)
@@ -108,7 +111,7 @@ def postgres_uri(settings: dict) -> str:
     return f"postgresql://{auth}{host}{port}/{quote(settings['NAME'], safe='')}"
 
 
-def _adbc_reader() -> Callable[[Table], pa.Table] | None:
+def _adbc_reader() -> Callable[[Table, list[str]], pa.Table] | None:
     """A reader over a second connection when the stored data is visible to one (committed, on disk)."""
     if connection.in_atomic_block:
         return None
@@ -127,24 +130,28 @@ def _adbc_reader() -> Callable[[Table], pa.Table] | None:
     else:
         return None
 
-    def read(table: Table) -> pa.Table:
+    def read(table: Table, keep: list[str]) -> pa.Table:
         with conn.cursor() as cur:
-            cur.execute(select(table))
+            cur.execute(select(table, keep))
             return cur.fetch_arrow_table()
 
     read.close = conn.close  # type: ignore[attr-defined]
     return read
 
 
-def load_tables(names: Iterable[str], progress: Callable[[str], None] | None = None) -> dict[str, pl.DataFrame]:
-    """The named contract tables, typed for the engines."""
+def load_tables(names: Iterable[str], progress: Callable[[str], None] | None = None,
+                columns: dict[str, list[str]] | None = None) -> dict[str, pl.DataFrame]:
+    """The named contract tables, typed for the engines; `columns`: per table, only these (the rules read
+    a fraction of the registry's text, and memory is what a province-scale scan runs short of)."""
     reader = _adbc_reader()
     frames: dict[str, pl.DataFrame] = {}
     try:
         for name in names:
             table = TABLE_BY_NAME[name]
-            raw = pl.from_arrow(reader(table)) if reader else read_table(table)
-            frames[name] = typed(table, raw)
+            keep = (columns or {}).get(name) or table.column_names
+            raw = pl.from_arrow(reader(table, keep)) if reader else read_table(table)
+            frames[name] = typed(table, raw, keep)
+            del raw
             if progress:
                 progress(name)
     finally:

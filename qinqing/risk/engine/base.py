@@ -25,7 +25,7 @@ import polars as pl
 from qinqing.contract.schema import TABLE_BY_NAME
 from qinqing.risk import catalog, reference
 from qinqing.risk.catalog import ENTITY_KINDS, Rule
-from qinqing.risk.engine.sql import references, render
+from qinqing.risk.engine.sql import column_names, references, render
 
 FACT_FIELDS = ("subject", "subject_label", "relation", "object", "object_label", "detail")
 Progress = Callable[[str, str], None]  # (phase, name)
@@ -59,7 +59,7 @@ class Engine(Protocol):
     name: str
 
     def register(self, name: str, frame: pl.DataFrame) -> None: ...
-    def materialize(self, name: str, sql: str) -> None: ...
+    def materialize(self, name: str, sql: str, *, once: bool = False) -> None: ...
     def rows(self, sql: str) -> list[dict]: ...
     def close(self) -> None: ...
 
@@ -70,6 +70,7 @@ class Plan:
     tables: list[str]  # contract tables to load
     views: list[str]  # derived relations, in dependency order
     reference: list[str] = field(default_factory=list)  # engine-built tables (calendar, unit tree, powers)
+    columns: dict[str, list[str]] = field(default_factory=dict)  # per table, the columns any query mentions
 
 
 def plan(rules: list[Rule]) -> Plan:
@@ -100,7 +101,15 @@ def plan(rules: list[Rule]) -> Plan:
         for name in sorted(references(rule.sql)):
             visit(name, (rule.code,))
     ordered_tables = [t for t in TABLE_BY_NAME if t in tables]
-    return Plan(rules, ordered_tables, needed_views, sorted(refs))
+    mentioned: set[str] = {"code", "parent_code"}  # the unit tree's builder
+    starred: set[str] = set()
+    for sql in [*(views[v] for v in needed_views), *(r.sql for r in rules)]:
+        names, star = column_names(sql)
+        mentioned |= names
+        starred |= star
+    columns = {t: [c for c in TABLE_BY_NAME[t].column_names if t in starred or c in mentioned]
+               for t in ordered_tables}
+    return Plan(rules, ordered_tables, needed_views, sorted(refs), columns)
 
 
 def _text(value: object) -> str:
@@ -141,10 +150,16 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
     for name in the_plan.reference:
         engine.register(name, reference.BUILDERS[name].build(frames, as_of))
     views = catalog.views()
+    readers = {name: 0 for name in the_plan.views}
+    for sql in [*(views[v] for v in the_plan.views), *(r.sql for r in the_plan.rules)]:
+        for name in references(sql) & readers.keys():
+            readers[name] += 1
     for name in the_plan.views:
         if progress:
             progress("view", name)
-        engine.materialize(name, render(views[name], common, where=f"view {name}"))
+        # A relation read by one query only is left a plain view: storing a copy of it (person_mentions
+        # holds every shareholder and role of the registry) would only cost memory.
+        engine.materialize(name, render(views[name], common, where=f"view {name}"), once=readers[name] <= 1)
     results: dict[str, list[Finding]] = {}
     for rule in the_plan.rules:
         if progress:

@@ -25,8 +25,9 @@ class DuckEngine:
         self._frames[name] = arrow  # keep it alive while DuckDB scans it
         self.con.register(name, arrow)
 
-    def materialize(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+    def materialize(self, name: str, sql: str, *, once: bool = False) -> None:
+        kind = "VIEW" if once else "TABLE"
+        self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
 
     def rows(self, sql: str) -> list[dict]:
         return self.con.sql(sql).to_arrow_table().to_pylist()

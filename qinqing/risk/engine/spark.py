@@ -99,8 +99,8 @@ class SparkEngine:
             self._cache(name, to_spark(step))
         return self.spark.sql(to_spark(final))
 
-    def materialize(self, name: str, sql: str) -> None:
-        df = self._stage(self._query(sql), name)
+    def materialize(self, name: str, sql: str, *, once: bool = False) -> None:
+        df = self._query(sql) if once else self._stage(self._query(sql), name)
         df.createOrReplaceTempView(name)
         self._views.append(name)
 

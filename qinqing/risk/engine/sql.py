@@ -79,3 +79,19 @@ def split_ctes(sql: str, prefix: str) -> tuple[list[tuple[str, str]], str]:
     tree.set("with", None)
     tree.set("with_", None)
     return steps, tree.transform(rename).sql(dialect="duckdb")
+
+
+@lru_cache(maxsize=512)
+def column_names(sql: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The column names a query mentions, and the tables it reads with `SELECT *` (all columns needed)."""
+    tree = sqlglot.parse_one(_PLACEHOLDER.sub("NULL", sql), read="duckdb")
+    names = frozenset(c.name for c in tree.find_all(exp.Column) if c.name)
+    starred: set[str] = set()
+    for select in tree.find_all(exp.Select):
+        if any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
+               for e in select.expressions):
+            source = select.args.get("from") or select.args.get("from_")
+            starred.update(t.name for t in (source.find_all(exp.Table) if source else ()))
+            for join in select.args.get("joins") or ():
+                starred.update(t.name for t in join.find_all(exp.Table))
+    return names, frozenset(starred)
