@@ -20,7 +20,8 @@ def alert_record(alert: Alert) -> dict:
         "status": alert.status, "active": alert.active, "summary": alert.summary,
         "entities": {k: alert.entities.get(k, []) for k in ENTITY_KINDS}, "evidence": alert.evidence,
         "first_seen": alert.created_at.isoformat() if alert.created_at else None,
-        "last_seen": alert.updated_at.isoformat() if alert.updated_at else None,
+        # the start of the latest scan that raised it (an unchanged alert's row is not rewritten)
+        "last_seen": alert.last_scan.started_at.isoformat() if alert.last_scan_id else None,
     }
 
 

@@ -66,9 +66,9 @@ def store(scan: Scan, rule: catalog.Rule, findings: list[Finding]) -> RuleOutcom
     units = {u for f in findings for u in f.entities["department_code"]}
     regions = _regions(units)
     existing = {a.key: a for a in Alert.objects.filter(rule=rule.code).only(
-        "id", "key", "status", "evidence_hash", "decided_evidence_hash", "active")}
+        "id", "key", "status", "evidence_hash", "decided_evidence_hash", "active", "score", "summary", "severity")}
     now = timezone.now()
-    to_create, to_update, reopened = [], [], []
+    to_create, to_update, reopened, unchanged = [], [], [], []
     for f in findings:
         alert = existing.pop(f.identity, None)
         if alert is None:
@@ -76,20 +76,25 @@ def store(scan: Scan, rule: catalog.Rule, findings: list[Finding]) -> RuleOutcom
             _fill(alert, f, rule, regions, scan)
             to_create.append(alert)
             continue
+        if (alert.active and alert.evidence_hash == f.evidence_hash and alert.score == f.score
+                and alert.summary == f.summary and alert.severity == rule.severity):
+            unchanged.append(alert.pk)  # same facts: only the scan that saw it changes (one UPDATE per batch)
+            continue
         _fill(alert, f, rule, regions, scan)
         alert.updated_at = now
-        decided = alert.status in (Alert.Status.DISMISSED, Alert.Status.CONFIRMED)
+        # A dismissal stands while the facts it judged stand; new facts put the alert back in the queue.
+        # A confirmation stands either way (the case goes on with the new facts).
         if alert.status == Alert.Status.DISMISSED and alert.decided_evidence_hash != f.evidence_hash:
             alert.status = Alert.Status.NEW
             reopened.append(alert)
-        elif decided and alert.decided_evidence_hash == f.evidence_hash:
-            pass  # unchanged facts: the decision stands
         to_update.append(alert)
     fields = ["rule", "alert_key", "score", "summary", "severity", "entities", "evidence", "evidence_hash",
               "department_code", "region_code", "officials", "active", "last_scan", "status", "updated_at"]
     with transaction.atomic():
         Alert.objects.bulk_create(to_create, batch_size=BATCH)
         Alert.objects.bulk_update(to_update, fields, batch_size=BATCH)
+        for i in range(0, len(unchanged), BATCH):
+            Alert.objects.filter(pk__in=unchanged[i:i + BATCH]).update(last_scan=scan)
         Decision.objects.bulk_create(
             [Decision(alert=a, action=Decision.Action.REOPEN, evidence_hash=a.evidence_hash,
                       reason="evidence changed since the dismissal") for a in reopened], batch_size=BATCH)

@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, fmt: str, output: Path | None, rules: str, status: str | None,
                include_inactive: bool, min_score: float | None, **options) -> None:
-        qs = Alert.objects.order_by("-score", "rule", "key")
+        qs = Alert.objects.select_related("last_scan").order_by("-score", "rule", "key")
         codes = [c.strip() for c in rules.split(",") if c.strip()]
         if codes:
             try:
