@@ -85,12 +85,10 @@ def kin_walks(as_of: dt.date, skip_kuzu: bool) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinqing.settings")
     django.setup()
     from qinqing.risk import catalog
-    from qinqing.risk.engine.base import plan
     from qinqing.risk.engine.duck import DuckEngine
     from qinqing.risk.engine.sql import render
     from qinqing.risk.sources import load_tables
 
-    the_plan = plan([catalog.rule("kin_stake_decisions")])
     frames = load_tables(["officials", "relatives", "enterprises", "holdings", "roles"])
     engine = DuckEngine()
     for name, frame in frames.items():
@@ -117,7 +115,6 @@ def kin_walks(as_of: dt.date, skip_kuzu: bool) -> None:
     t_kuzu, kuzu = kuzu_walk(engine)
     assert kuzu == ours, f"Kùzu gives different answers: {len(kuzu ^ ours)} rows differ"
     print(f"  same answers; Kùzu / qinqing = {t_kuzu / t_ours:.1f}×")
-    del the_plan
 
 
 def kuzu_walk(engine) -> tuple[float, set]:

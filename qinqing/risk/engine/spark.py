@@ -60,7 +60,7 @@ class SparkEngine:
     def __init__(self) -> None:
         self.spark = session()
         self._views: list[str] = []
-        self._cached: list[object] = []
+        self._staged: list[object] = []
         self._serial = 0
         self._dir = tempfile.mkdtemp(prefix="qinqing-spark-")
 
@@ -78,13 +78,13 @@ class SparkEngine:
     def _stage(self, df, name: str):
         """Compute a step once into Parquet and read it back: later steps are planned over a plain scan
         instead of re-optimising every step before them (planning time grows with the depth of lineage)."""
-        path = os.path.join(self._dir, f"{len(self._cached)}_{name}")
+        path = os.path.join(self._dir, f"{len(self._staged)}_{name}")
         df.write.parquet(path)
         staged = self.spark.read.parquet(path)
-        self._cached.append(staged)
+        self._staged.append(staged)
         return staged
 
-    def _cache(self, name: str, spark_sql: str):
+    def _step(self, name: str, spark_sql: str):
         df = self._stage(self.spark.sql(spark_sql), name)
         df.createOrReplaceTempView(name)
         self._views.append(name)
@@ -92,11 +92,11 @@ class SparkEngine:
 
     def _query(self, sql: str):
         """Spark inlines a CTE at every reference, so a rule whose steps read each other would run its
-        first steps many times over; each step is cached as its own view instead, then the last query."""
+        first steps many times over; each step is staged as its own view instead, then the last query."""
         self._serial += 1
         steps, final = split_ctes(sql, prefix=f"_q{self._serial}_")
         for name, step in steps:
-            self._cache(name, to_spark(step))
+            self._step(name, to_spark(step))
         return self.spark.sql(to_spark(final))
 
     def materialize(self, name: str, sql: str, *, once: bool = False) -> None:
@@ -108,7 +108,7 @@ class SparkEngine:
         return self._query(sql).toArrow().to_pylist()
 
     def close(self) -> None:
-        self._cached.clear()
+        self._staged.clear()
         for name in self._views:
             self.spark.catalog.dropTempView(name)
         shutil.rmtree(self._dir, ignore_errors=True)
