@@ -3,8 +3,13 @@
     .venv/bin/python bench/scan_bench.py --database var/bench.sqlite3 [--as-of 2025-06-30] [--skip-kuzu]
     .venv/bin/python bench/scan_bench.py --data DIR        # import DIR into a fresh SQLite file first
 
-1. Full scan: `qinqing scan` (every rule, DuckDB) in its own process; wall time and peak memory (RSS of
-   the process tree, sampled).
+1. Scans, each `qinqing scan` (every rule, DuckDB) in its own process; wall time, the scan's own time and
+   peak memory (RSS of the process tree, sampled):
+   - cold: the scan's columnar copy is built from the application database (`--rebuild --full`);
+   - warm full scan: every rule runs on the copy (`--full`) — the full-scan figure;
+   - incremental: 1,000 new applications imported (copies of stored ones under new ids, submitted on the
+     scan date), then a plain `qinqing scan`: the copy reads those rows by key and only the rules that
+     read applications run; compared with the warm full scan of the same run.
 2. Kin and ownership (the kin_stake_decisions rule's heart: every firm an official's kin hold through up
    to four layers, with the effective share), the same answers required from three contenders over the
    same Arrow tables:
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,15 +81,63 @@ def peak_of(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     return time.perf_counter() - started, peak, out
 
 
+def scan(label: str, env: dict[str, str], *extra: str) -> float:
+    took, peak, out = peak_of([QINQING, "scan", *extra, "--progress", "none"], env)
+    seconds = float(re.search(r"in ([0-9.]+)s$", out.strip()).group(1))
+    last = out.strip().splitlines()
+    print(f"{label:<34} {took:7.1f} s wall, {seconds:7.2f} s in the scan, peak {peak / 2**30:5.2f} GiB"
+          f" — {last[-1]}")
+    return seconds
+
+
+def new_applications(as_of: dt.date, n: int = 1000) -> Path:
+    """A contract folder with `n` new applications: stored ones copied under new ids, submitted on `as_of`."""
+    import csv
+
+    setup_django()
+    from qinqing.service.models import Application
+
+    folder = Path(tempfile.mkdtemp(prefix="qinqing-new-apps-"))
+    cols = ["application_id", "item_code", "enterprise_uscc", "handler_official_id", "submitted_at", "status",
+            "returns", "amount", "urgent", "urgent_reason"]
+    rows = Application.objects.order_by("-submitted_at").values_list(
+        "item_id", "enterprise_id", "handler_id", "returns", "amount", "urgent", "urgent_reason")[:n]
+    with open(folder / "applications.csv", "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(cols)
+        for i, (item, firm, handler, returns, amount, urgent, reason) in enumerate(rows):
+            out.writerow([f"BJX{i:07d}", item, firm, handler or "", f"{as_of.isoformat()}T10:00:00+08:00",
+                          "submitted", returns if returns is not None else "", amount if amount is not None else "",
+                          "true" if urgent else "false", reason or ""])
+    return folder
+
+
+def setup_django() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinqing.settings")
+    django.setup()
+
+
+def scans(as_of: dt.date, env: dict[str, str]) -> None:
+    at = ["--as-of", as_of.isoformat()]
+    scan("cold (copy built, every rule)", env, *at, "--rebuild", "--full")
+    full = scan("warm full scan (every rule)", env, *at, "--full")
+    scan("re-scan, nothing changed", env, *at)
+    folder = new_applications(as_of)
+    took, _, _ = peak_of([QINQING, "import", str(folder), "--progress", "none"], env)
+    print(f"import of 1,000 new applications: {took:.1f} s wall")
+    inc = scan("incremental after 1,000 new apps", env, *at)
+    print(f"incremental / warm full scan = {inc / full:.2f}")
+    shutil.rmtree(folder)
+
+
 def answers(rows) -> set[tuple]:
     return {(o, k, f, round(s, 9), n) for o, k, f, s, n in rows}
 
 
 def kin_walks(as_of: dt.date, skip_kuzu: bool) -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinqing.settings")
-    django.setup()
+    setup_django()
     from qinqing.risk import catalog
     from qinqing.risk.engine.duck import DuckEngine
     from qinqing.risk.engine.sql import render
@@ -190,9 +244,7 @@ def main() -> None:
         print(f"import {args.data}: {took:.1f} s, peak {peak / 2**30:.2f} GiB")
     os.environ["DATABASE_URL"] = env["DATABASE_URL"]
     if not args.skip_scan:
-        took, peak, out = peak_of([QINQING, "scan", "--as-of", args.as_of.isoformat(), "--progress", "none"], env)
-        print(out.strip())
-        print(f"full scan: {took:.1f} s wall (process start and Django included), peak {peak / 2**30:.2f} GiB")
+        scans(args.as_of, env)
     print("kin and ownership, up to four layers:")
     kin_walks(args.as_of, args.skip_kuzu)
 

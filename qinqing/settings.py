@@ -6,6 +6,8 @@ QINQING_ALLOWED_HOSTS    comma-separated host names (default: localhost names)
 QINQING_HTTPS            "false" to serve plain HTTP (local demo); default true: secure cookies, HSTS, redirect
 DATABASE_URL             e.g. postgres://user:pass@host:5432/qinqing (default: SQLite under var/)
 QINQING_LOG_LEVEL        default INFO
+QINQING_RISK_WAREHOUSE   the risk scan's columnar copy (a DuckDB file; default var/risk/warehouse-<db>.duckdb)
+QINQING_RISK_MEMORY_LIMIT  DuckDB's memory limit for scans, e.g. 2GB (default: DuckDB's, 80 % of RAM)
 """
 
 from __future__ import annotations
@@ -188,6 +190,9 @@ SPECTACULAR_SETTINGS = {
     # Firms and alerts both have a `status`; each enum gets its own name.
     "ENUM_NAME_OVERRIDES": {"AlertStatusEnum": "qinqing.risk.models.Alert.Status"},
 }
+
+RISK_WAREHOUSE = os.environ.get("QINQING_RISK_WAREHOUSE") or None
+RISK_MEMORY_LIMIT = os.environ.get("QINQING_RISK_MEMORY_LIMIT", "")
 
 LOG_LEVEL = os.environ.get("QINQING_LOG_LEVEL", "INFO")
 LOGGING = {

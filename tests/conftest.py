@@ -13,8 +13,15 @@ from qinqing.core.identifiers import make_id_number, make_uscc, mask_id_number
 PASSWORD = "test-pass-9f3k2"
 
 
+@pytest.fixture(scope="session")
+def warehouse_path(tmp_path_factory):
+    """The risk scan's columnar copy, one per test process (each has its own test database)."""
+    return tmp_path_factory.mktemp("risk") / "warehouse.duckdb"
+
+
 @pytest.fixture(autouse=True)
-def test_settings(settings) -> None:
+def test_settings(settings, warehouse_path) -> None:
+    settings.RISK_WAREHOUSE = str(warehouse_path)
     # Every role-matrix test builds one user per role; the production hasher would take seconds each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production redirects plain HTTP to HTTPS; the test client speaks HTTP (tests of the redirect opt in).

@@ -18,12 +18,16 @@ from pathlib import Path
 import polars as pl
 from django.conf import settings
 
+from qinqing.contract.db import conflict_column
 from qinqing.contract.reader import Dataset, ReadError, read_dataset
 from qinqing.contract.schema import TABLE_BY_NAME, TABLES, Table
 from qinqing.contract.validate import ERROR_SCHEMA, validate_tables
 from qinqing.contract.writers import open_writer
 
 Progress = Callable[[str, str], None]  # (phase, table)
+# An import that changes a table names the keys of the rows it wrote in its audit event when there are at
+# most this many, so the risk engine's columnar copy re-reads those rows instead of the whole table.
+CHANGED_KEYS_MAX = 20_000
 
 
 @dataclass
@@ -36,6 +40,15 @@ class TableSummary:
     updated: int = 0
     unchanged: int = 0
     unknown_columns: list[str] = field(default_factory=list)
+    keys: list | None = None  # the written rows' keys, when few (see CHANGED_KEYS_MAX)
+
+
+def _changes(s: TableSummary) -> dict:
+    """What the audit event says of a table: counts, and which rows when few (readers sync from it)."""
+    out: dict = {"rows": s.rows, "inserted": s.inserted, "updated": s.updated}
+    if s.keys is not None:
+        out["keys"] = s.keys
+    return out
 
 
 @dataclass
@@ -121,6 +134,8 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
             stats = writer.upsert(table, writer.prepare(table, typed))
             summary = summaries[table.name]
             summary.inserted, summary.updated, summary.unchanged = stats.inserted, stats.updated, stats.unchanged
+            if stats.inserted + stats.updated and typed.height <= CHANGED_KEYS_MAX:
+                summary.keys = typed.get_column(conflict_column(table)).to_list()
             note("write", table.name)
 
         existing = functools.partial(through_writer, writer.existing_keys)
@@ -150,7 +165,7 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
             through_writer(writer.rollback)
         else:
             detail = {
-                "tables": {s.table: {"rows": s.rows, "inserted": s.inserted, "updated": s.updated} for s in ordered},
+                "tables": {s.table: _changes(s) for s in ordered},
                 "sha256": sorted({src.sha256 for src in dataset.tables.values()}),
             }
             through_writer(functools.partial(writer.record_audit, action="import", actor=actor,

@@ -24,7 +24,10 @@ class Scan(models.Model):
     rules = models.JSONField(_("rules"), default=list)
     incremental = models.BooleanField(_("incremental"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
-    counts = models.JSONField(_("counts"), default=dict)  # rule → raised/new/reopened/resolved
+    counts = models.JSONField(_("counts"), default=dict)  # rule → raised/new/reopened/resolved, or carried
+    # rule → what its alerts depend on (services.rule_signatures): a later scan with the same signature
+    # carries the rule's alerts forward instead of running it again.
+    signatures = models.JSONField(_("input signatures"), default=dict)
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
 

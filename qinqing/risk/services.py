@@ -7,15 +7,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from qinqing.audit import services as audit
 from qinqing.risk import catalog
-from qinqing.risk.engine.base import Finding, plan, run
+from qinqing.risk.engine.base import Finding, plan, run, signature
 from qinqing.risk.engine.engines import open_engine
 from qinqing.risk.models import Alert, Decision, Scan
-from qinqing.risk.sources import load_tables
+from qinqing.risk.warehouse import Warehouse
 
 BATCH = 2_000
 Progress = Callable[[str, str], None]
@@ -37,6 +38,7 @@ class ScanResult:
     scan: Scan
     outcomes: dict[str, RuleOutcome] = field(default_factory=dict)
     findings: dict[str, list[Finding]] = field(default_factory=dict)
+    carried: list[str] = field(default_factory=list)  # rules not run again: nothing they read changed
 
 
 def _regions(codes: set[str]) -> dict[str, str | None]:
@@ -105,26 +107,74 @@ def store(scan: Scan, rule: catalog.Rule, findings: list[Finding]) -> RuleOutcom
     return outcome
 
 
+def _previous_signatures(codes: list[str]) -> dict[str, str]:
+    """Per rule, the signature of the newest finished scan that ran it or carried it forward."""
+    found: dict[str, str] = {}
+    for signatures in (Scan.objects.filter(status=Scan.Status.FINISHED).exclude(signatures={})
+                       .order_by("-pk").values_list("signatures", flat=True)[:50]):
+        for code in codes:
+            if code not in found and code in (signatures or {}):
+                found[code] = signatures[code]
+        if len(found) == len(codes):
+            break
+    return found
+
+
+def _reference_digest(frames: dict, the_plan, as_of: dt.date) -> dict[str, str]:
+    """What the engine-built tables hold (calendar incl. holidays an administrator entered, unit tree)."""
+    from qinqing.risk import reference
+
+    out = {}
+    for name in the_plan.reference:
+        frame = reference.BUILDERS[name].build(frames, as_of)
+        out[name] = str(frame.hash_rows().sum()) + f"/{frame.height}"
+    return out
+
+
+def rule_signatures(rules: list[catalog.Rule], versions: dict[str, int], frames: dict, *, as_of: dt.date,
+                    engine: str, overrides: dict[str, dict[str, object]] | None) -> dict[str, str]:
+    """What a rule's alerts depend on: its query and views, parameters, scan date, engine, and the versions
+    of the tables and engine-built tables it reads. Same signature, same alerts: no need to run it again."""
+    views = catalog.views()
+    out = {}
+    for rule in rules:
+        rule_plan = plan([rule])
+        out[rule.code] = signature(
+            rule.sql, [views[v] for v in rule_plan.views], rule.values((overrides or {}).get(rule.code)),
+            as_of, engine, {t: versions.get(t) for t in rule_plan.tables},
+            _reference_digest(frames, rule_plan, as_of))
+    return out
+
+
 def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_of: dt.date | None = None,
              overrides: dict[str, dict[str, object]] | None = None, progress: Progress | None = None,
-             ) -> ScanResult:
-    """Load the stored contract tables, run the rules on `engine`, keep the alerts; one Scan row records it."""
+             full: bool = False, rebuild: bool = False, warehouse: Warehouse | None = None) -> ScanResult:
+    """Bring the columnar copy up to date, run the rules whose inputs changed since they last ran (all of
+    them with `full`), keep their alerts; one Scan row records it. `rebuild`: re-read the copy whole."""
+    from qinqing.risk import reference
+
     rules = catalog.select(rule_codes)
     as_of = as_of or timezone.localdate()
-    scan = Scan.objects.create(engine=engine, as_of=as_of, rules=[r.code for r in rules])
+    scan = Scan.objects.create(engine=engine, as_of=as_of, rules=[r.code for r in rules], incremental=not full)
     started = time.perf_counter()
     result = ScanResult(scan)
+    warehouse = warehouse or Warehouse()
     try:
         the_plan = plan(rules)
-        frames = load_tables(the_plan.tables, progress=(lambda t: progress("load", t)) if progress else None,
-                             columns=the_plan.columns)
-        eng = open_engine(engine)
-        try:
-            result.findings = run(eng, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress)
-        finally:
-            eng.close()
-        del frames
-        for rule in rules:
+        with warehouse.open() as con:
+            synced = warehouse.sync(con, the_plan.tables, rebuild=rebuild,
+                                    progress=(lambda t: progress("load", t)) if progress else None)
+            small = sorted({t for name in the_plan.reference for t in reference.BUILDERS[name].needs})
+            frames = {**warehouse.minima(con, reference.CALENDAR_SPAN), **warehouse.frames(con, small)}
+            signatures = rule_signatures(rules, synced.versions, frames, as_of=as_of, engine=engine,
+                                         overrides=overrides)
+            previous = {} if full else _previous_signatures(list(signatures))
+            todo = [r for r in rules if previous.get(r.code) != signatures[r.code]]
+            result.carried = [r.code for r in rules if r not in todo]
+            if todo:
+                result.findings = _evaluate(engine, con, warehouse, plan(todo), frames, synced.versions,
+                                            as_of=as_of, overrides=overrides, progress=progress)
+        for rule in todo:
             if progress:
                 progress("store", rule.code)
             result.outcomes[rule.code] = store(scan, rule, result.findings[rule.code])
@@ -135,11 +185,33 @@ def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_
         raise
     scan.status, scan.finished_at = Scan.Status.FINISHED, timezone.now()
     scan.seconds = time.perf_counter() - started
+    scan.signatures = signatures
     scan.counts = {code: o.as_dict() for code, o in result.outcomes.items()}
+    scan.counts.update({code: {"carried": 1} for code in result.carried})
     scan.save()
     audit.record(action="risk.scan", object_type="risk.scan", object_id=str(scan.pk),
                  detail={"engine": engine, "as_of": as_of.isoformat(), "counts": scan.counts})
     return result
+
+
+def _evaluate(engine: str, con, warehouse: Warehouse, the_plan, frames: dict, versions: dict[str, int], *,
+              as_of: dt.date, overrides, progress: Progress | None) -> dict[str, list[Finding]]:
+    """Run the planned rules: DuckDB reads the copy in place; other engines get its tables as frames."""
+    if engine == "duckdb":
+        from qinqing.risk.engine.duck import DuckEngine
+
+        eng = DuckEngine(con=con, memory_limit=settings.RISK_MEMORY_LIMIT or None)
+        try:
+            return run(eng, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress,
+                       versions=versions)
+        finally:
+            eng.close()
+    frames = {**frames, **warehouse.frames(con, the_plan.tables, the_plan.columns)}
+    eng = open_engine(engine)
+    try:
+        return run(eng, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress)
+    finally:
+        eng.close()
 
 
 class DecisionError(ValueError):

@@ -75,8 +75,13 @@ def typed(table: Table, frame: pl.DataFrame, keep: list[str] | None = None) -> p
     return frame.select(out) if out else frame
 
 
+def _id_part(table: Table, keep: list[str]) -> list[str]:
+    """The stored surrogate id, for tables keyed by several columns, when asked for (`id` in keep)."""
+    return ['CAST("id" AS BIGINT) AS "id"'] if "id" in keep and not table.primary_key else []
+
+
 def _sqlite_select(table: Table, keep: list[str]) -> str:
-    parts = []
+    parts = _id_part(table, keep)
     for col in (c for c in table.columns if c.name in keep):
         q = f'"{col.name}"'
         if col.type == "decimal":
@@ -89,7 +94,7 @@ def _sqlite_select(table: Table, keep: list[str]) -> str:
 
 
 def _postgres_select(table: Table, keep: list[str]) -> str:
-    parts = []
+    parts = _id_part(table, keep)
     for col in (c for c in table.columns if c.name in keep):
         q = f'"{col.name}"'
         cast = {"decimal": "float8", "int": "int8"}.get(col.type)
@@ -158,6 +163,33 @@ def load_tables(names: Iterable[str], progress: Callable[[str], None] | None = N
         if reader:
             reader.close()
     return frames
+
+
+def read_stored(table: Table, keys: list | None = None) -> pl.DataFrame:
+    """Every column of `table` as stored, with the surrogate `id` of multi-column-keyed tables; `keys`:
+    only the rows with these key values (natural key, or id)."""
+    keep = [*table.column_names, "id"]
+    if keys is None and (reader := _adbc_reader()) is not None:
+        try:
+            return pl.from_arrow(reader(table, keep))
+        finally:
+            reader.close()
+    cols = table.column_names + ([] if table.primary_key else ["id"])
+    key = table.primary_key or "id"
+    q = connection.ops.quote_name
+    sql = f'SELECT {", ".join(q(c) for c in cols)} FROM {q(db_table(table))}'  # noqa: S608 - schema names
+    params: list = []
+    if keys is not None:
+        if not keys:
+            return pl.DataFrame(schema={c: pl.String for c in cols})
+        sql += f" WHERE {q(key)} IN ({', '.join(['%s'] * len(keys))})"
+        params = list(keys)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    if not rows:
+        return pl.DataFrame(schema={c: pl.String for c in cols})
+    return pl.DataFrame(rows, schema=cols, orient="row", infer_schema_length=None)
 
 
 def empty_table(name: str) -> pl.DataFrame:

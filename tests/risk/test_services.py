@@ -30,18 +30,23 @@ def analyst(db):
     return User.objects.create_user(username="analyst", password="x-pass-1", role="commission_analyst")
 
 
-def scan():
-    return run_scan(rule_codes=[RULE.code], as_of=AS_OF)
+def scan(**kwargs):
+    return run_scan(rule_codes=[RULE.code], as_of=AS_OF, **kwargs)
 
 
 def test_rescan_keeps_the_same_alerts(loaded):
     first = scan()
     keys = set(Alert.objects.values_list("key", flat=True))
     assert first.outcomes[RULE.code].new == len(keys) == 2
-    second = scan()
+    second = scan(full=True)
     assert set(Alert.objects.values_list("key", flat=True)) == keys
     assert second.outcomes[RULE.code].new == 0
-    assert Scan.objects.filter(status=Scan.Status.FINISHED).count() == 2
+    assert second.outcomes[RULE.code].raised == 2
+    # Nothing the rule reads has changed: an incremental scan carries its alerts forward unrun.
+    third = scan()
+    assert third.carried == [RULE.code] and RULE.code not in third.outcomes
+    assert set(Alert.objects.values_list("key", flat=True)) == keys
+    assert Scan.objects.filter(status=Scan.Status.FINISHED).count() == 3
 
 
 def test_dismissed_alert_stays_dismissed_until_its_evidence_changes(loaded, analyst):

@@ -59,7 +59,7 @@ class Engine(Protocol):
     name: str
 
     def register(self, name: str, frame: pl.DataFrame) -> None: ...
-    def materialize(self, name: str, sql: str, *, once: bool = False) -> None: ...
+    def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None) -> None: ...
     def rows(self, sql: str) -> list[dict]: ...
     def close(self) -> None: ...
 
@@ -139,14 +139,51 @@ def finding(rule: Rule, row: dict) -> Finding:
     return Finding(rule.code, str(key), score, _text(row.get("summary")), entities, evidence)
 
 
+def tables_read(name_or_sql: str, views: dict[str, str] | None = None) -> set[str]:
+    """The contract tables a query (or a view, by name) reads, through the views it reads."""
+    views = catalog.views() if views is None else views
+    sql = views.get(name_or_sql, name_or_sql)
+    out: set[str] = set()
+    for name in references(sql):
+        if name in views:
+            out |= tables_read(name, views)
+        elif name in reference.BUILDERS:
+            out.update(reference.BUILDERS[name].needs)
+        elif name in TABLE_BY_NAME:
+            out.add(name)
+    return out
+
+
+def views_read(name_or_sql: str, views: dict[str, str] | None = None) -> set[str]:
+    """The views a query (or a view, by name) reads, directly or through other views."""
+    views = catalog.views() if views is None else views
+    out: set[str] = set()
+    for name in references(views.get(name_or_sql, name_or_sql)):
+        if name in views and name not in out:
+            out |= {name, *views_read(name, views)}
+    return out
+
+
+def signature(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_of: dt.date,
         overrides: dict[str, dict[str, object]] | None = None, progress: Progress | None = None,
-        ) -> dict[str, list[Finding]]:
-    """Register the tables, build the derived relations, run each rule; findings per rule code."""
+        versions: dict[str, int] | None = None) -> dict[str, list[Finding]]:
+    """Register the tables, build the derived relations, run each rule; findings per rule code.
+
+    `versions` (table → version): the engine reads the scan's columnar copy in place (`frames` then need
+    only hold what the reference builders read), and derived relations are cached in it by signature."""
+    from qinqing.risk.warehouse import Warehouse
+
     overrides = overrides or {}
     common = {"as_of": as_of}
     for name in the_plan.tables:
-        engine.register(name, frames[name])
+        if versions is None:
+            engine.register(name, frames[name])
+        else:
+            engine.register_stored(name, Warehouse.select(name, the_plan.columns.get(name)))
     for name in the_plan.reference:
         engine.register(name, reference.BUILDERS[name].build(frames, as_of))
     views = catalog.views()
@@ -157,9 +194,15 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
     for name in the_plan.views:
         if progress:
             progress("view", name)
+        sql = render(views[name], common, where=f"view {name}")
+        key = None
+        if versions is not None:
+            # Same query over the same versions of the same tables: the cached copy is still right.
+            key = signature(sql, [views[v] for v in sorted(views_read(name, views))],
+                            {t: versions.get(t) for t in sorted(tables_read(name, views))})
         # A relation read by one query only is left a plain view: storing a copy of it (person_mentions
         # holds every shareholder and role of the registry) would only cost memory.
-        engine.materialize(name, render(views[name], common, where=f"view {name}"), once=readers[name] <= 1)
+        engine.materialize(name, sql, once=readers[name] <= 1, cache_key=key)
     results: dict[str, list[Finding]] = {}
     for rule in the_plan.rules:
         if progress:

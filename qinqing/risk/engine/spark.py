@@ -99,7 +99,7 @@ class SparkEngine:
             self._step(name, to_spark(step))
         return self.spark.sql(to_spark(final))
 
-    def materialize(self, name: str, sql: str, *, once: bool = False) -> None:
+    def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None) -> None:
         df = self._query(sql) if once else self._stage(self._query(sql), name)
         df.createOrReplaceTempView(name)
         self._views.append(name)

@@ -38,8 +38,12 @@ def _dates(frames: dict[str, pl.DataFrame]) -> list[dt.date]:
     return found
 
 
+# The calendar starts at the earliest date of these tables (their dates' minima are all it reads of them).
+CALENDAR_SPAN = ("applications", "appeals")
+
+
 def build_workdays(frames: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:
-    dates = [d for d in _dates({k: frames[k] for k in ("applications", "appeals") if k in frames})
+    dates = [d for d in _dates({k: frames[k] for k in CALENDAR_SPAN if k in frames})
              if d.year >= 1990]
     start = min([*dates, as_of - dt.timedelta(days=366)])
     end = as_of + CALENDAR_MARGIN

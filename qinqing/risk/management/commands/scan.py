@@ -30,7 +30,9 @@ def _param(text: str) -> tuple[str, str, object]:
 class Command(BaseCommand):
     help = ("Run the risk rules (all, or --rules a,b) over the stored contract tables on DuckDB or Spark and "
             "keep the alerts: the same facts give the same alert, a dismissed alert stays dismissed unless its "
-            "evidence changes, alerts no longer raised are marked inactive.")
+            "evidence changes, alerts no longer raised are marked inactive. Incremental: the scan's columnar copy "
+            "of the tables is brought up to date from the audit log, and a rule whose tables, parameters and "
+            "scan date are unchanged since it last ran keeps its alerts without running (--full runs it).")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--rules", default="", help="comma-separated rule codes (default: every rule)")
@@ -42,9 +44,14 @@ class Command(BaseCommand):
         parser.add_argument("--list", dest="list_rules", action="store_true",
                             help="list the rules and their parameters, then stop")
         parser.add_argument("--progress", choices=["bar", "lines", "none"], default="bar")
+        parser.add_argument("--full", action="store_true",
+                            help="run every selected rule, even those whose inputs are unchanged since they last ran")
+        parser.add_argument("--rebuild", action="store_true",
+                            help="re-read the scan's columnar copy of the stored tables whole (after writes that "
+                                 "bypassed the importer and the ORM, e.g. raw SQL)")
 
     def handle(self, *args, rules: str, engine: str, as_of, param: list[str], list_rules: bool, progress: str,
-               **options) -> None:
+               full: bool = False, rebuild: bool = False, **options) -> None:
         try:
             selected = catalog.select([c.strip() for c in rules.split(",") if c.strip()] or None)
         except catalog.CatalogError as exc:
@@ -80,12 +87,14 @@ class Command(BaseCommand):
 
         try:
             result = run_scan(engine=engine, rule_codes=[r.code for r in selected], as_of=as_of,
-                              overrides=overrides, progress=step)
+                              overrides=overrides, progress=step, full=full, rebuild=rebuild)
         finally:
             bar.close()
         scan = result.scan
         self.stdout.write(f"{'rule':<26} {'raised':>7} {'new':>6} {'reopened':>9} {'resolved':>9}")
         for code, o in result.outcomes.items():
             self.stdout.write(f"{code:<26} {o.raised:>7} {o.new:>6} {o.reopened:>9} {o.resolved:>9}")
-        self.stdout.write(f"scan {scan.pk} on {engine} as of {scan.as_of}: "
-                          f"{sum(o.raised for o in result.outcomes.values())} alert(s) in {scan.seconds:.1f}s")
+        if result.carried:
+            self.stdout.write(f"unchanged inputs, alerts carried forward: {', '.join(result.carried)}")
+        self.stdout.write(f"scan {scan.pk} on {engine} as of {scan.as_of}: {len(result.outcomes)} rule(s) run, "
+                          f"{sum(o.raised for o in result.outcomes.values())} alert(s) in {scan.seconds:.2f}s")
