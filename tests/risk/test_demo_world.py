@@ -24,6 +24,12 @@ FOUND_BY = {  # planted pattern → the rule that must raise it, and the entitie
     "negative_list_contact": ("contact_violations", ("official_id", "enterprise_uscc")),
     "contact_during_pending_matter": ("contact_violations", ("official_id", "enterprise_uscc")),
     "blacklisted_bidder": ("blacklisted_firm_active", ("enterprise_uscc",)),
+    "borrowed_qualification": ("borrowed_qualification", ("enterprise_uscc", "tender_id")),
+    "one_person_many_bidders": ("borrowed_qualification", ("enterprise_uscc", "tender_id")),
+    "shared_contact_phone": ("shared_bid_contact", ("enterprise_uscc", "tender_id")),
+    "new_shell_winner": ("new_shell_winner", ("enterprise_uscc", "tender_id")),
+    "bid_rotation_ring": ("bid_rotation_ring", ("department_code", "enterprise_uscc")),
+    "habitual_winner": ("habitual_winner", ("department_code", "enterprise_uscc")),
 }
 KIN_RULES = ("kin_stake_decisions", "money_to_kin_firm")
 
@@ -51,7 +57,7 @@ def test_every_planted_pattern_is_found_and_no_look_alike_is_flagged(scanned):
     planted, findings = scanned
     for pattern in planted["patterns"]:
         if pattern["kind"] not in FOUND_BY:
-            continue  # tender patterns belong to the tender-integrity rules
+            continue  # patterns of rules not written yet
         code, kinds = FOUND_BY[pattern["kind"]]
         wanted = {k: set(_as_list(pattern["ids"][k])) for k in kinds if k in pattern["ids"]}
         hits = [f for f in findings[code]
