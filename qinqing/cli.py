@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) == 1 or argv[1] in ("help", "--help", "-h"):
         sys.stdout.write("qinqing procurement indicators|prepare|validate FILE.jsonl [--settings FILE.ini]\n"
                          "    OCDS red-flag indicators compatible with Open Contracting's Cardinal\n"
+                         "qinqing procurement indicators --stored [--settings FILE.ini]\n"
+                         "    the same indicators over the stored tenders and bids\n"
+                         "qinqing procurement export-ocds [--output FILE.jsonl]\n"
+                         "    the stored tenders and bids as OCDS compiled releases\n"
                          "qinqing procurement import-ocds FILE.jsonl [--issues FILE.csv]\n"
                          "    OCDS compiled releases into the tender tables\n\n")
     execute_from_command_line(argv)

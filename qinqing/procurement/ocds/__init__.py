@@ -14,7 +14,7 @@ from .normalize import NormalizedBid, NormalizedRelease, NormalizedTender, iter_
 from .prepare import PrepareIssue, prepare, prepare_release, validate
 from .reader import LineIssue, ReleaseRecord, iter_objects, iter_records, read_tables, to_record
 from .registry import INDICATORS, TITLES
-from .run import run_indicators, to_json
+from .run import run_indicators, run_records, to_json
 from .settings import Settings, SettingsError, load_settings, parse_settings
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "prepare_release",
     "read_tables",
     "run_indicators",
+    "run_records",
     "to_json",
     "to_record",
     "validate",

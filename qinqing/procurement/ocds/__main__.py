@@ -3,10 +3,14 @@
     python -m qinqing.procurement.ocds indicators FILE.jsonl [-s FILE.ini] [--no-meta] [--map] [--count]
     python -m qinqing.procurement.ocds prepare FILE.jsonl [-s FILE.ini] --output OUT --errors ERRORS
     python -m qinqing.procurement.ocds validate FILE.jsonl [-s FILE.ini]
+    python -m qinqing.procurement.ocds indicators --stored [-s FILE.ini] [--all] ...
+    python -m qinqing.procurement.ocds export-ocds [--output FILE.jsonl]
 
 As in Cardinal, ``indicators`` includes a ``Meta`` key unless ``--no-meta``, and calculates only the
 indicators whose sections are in the settings file (none without one; ``--all`` enables every indicator with
-its defaults). FILE may be ``-`` for standard input.
+its defaults). FILE may be ``-`` for standard input. ``--stored`` reads the tenders and bids of the
+application database (DATABASE_URL) instead of a file; ``export-ocds`` writes them as OCDS compiled releases,
+one a line (see :mod:`qinqing.procurement.stored` for the mapping).
 """
 
 from __future__ import annotations
@@ -50,13 +54,32 @@ def _cell(value: object) -> str:
     return value if isinstance(value, str) else "" if value is None else json.dumps(value)
 
 
+def _django() -> None:
+    """Set Django up (for the commands that read the application database)."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinqing.settings")
+    django.setup()
+
+
 def _indicators(args: argparse.Namespace) -> int:
+    if (args.file is None) == (not args.stored):
+        print("Application error: give either FILE or --stored", file=sys.stderr)
+        return 2
     settings = _settings(args)
     for code in sorted(UNSUPPORTED_CODES & settings.indicators.keys()):
         print(f"WARN {code} is not implemented, skipping.", file=sys.stderr)
     issues: list[LineIssue] = []
-    result = run_indicators(args.file, settings, meta=not args.no_meta, maps=args.map, prepare=args.prepare,
-                            issues=issues)
+    if args.stored:
+        _django()
+        from qinqing.procurement.stored import run_stored_indicators
+
+        result = run_stored_indicators(settings, meta=not args.no_meta, maps=args.map, prepare=args.prepare)
+    else:
+        result = run_indicators(args.file, settings, meta=not args.no_meta, maps=args.map, prepare=args.prepare,
+                                issues=issues)
     _warn(issues)
     print(to_json(result))
     if args.count:
@@ -81,6 +104,20 @@ def _prepare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    _django()
+    from qinqing.procurement.stored import iter_stored_releases
+
+    count = 0
+    with ExitStack() as stack:
+        output = _open(args.output, stack)
+        for release in iter_stored_releases():
+            output.write(json.dumps(release, ensure_ascii=False, separators=(",", ":")) + "\n")
+            count += 1
+    print(f"{count} compiled releases written", file=sys.stderr)
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     report = validate(args.file, _settings(args))
     writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -93,7 +130,11 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m qinqing.procu
     parser = argparse.ArgumentParser(prog=prog,
                                      description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    indicators = commands.add_parser("indicators", help="Calculate procurement indicators (red flags)")
+    indicators = commands.add_parser(
+        "indicators", help="Calculate procurement indicators (red flags)",
+        description="Calculate Cardinal's procurement indicators (red flags) over a JSON Lines file of OCDS "
+                    "compiled releases, or with --stored over the tenders and bids of the application "
+                    "database (DATABASE_URL), mapped to OCDS as qinqing.procurement.stored documents.")
     flags = {
         "--no-meta": 'Exclude the "Meta" key from the results object',
         "--map": 'Include the "Maps" key, mapping contracting processes to organizations',
@@ -111,8 +152,20 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m qinqing.procu
     prep.set_defaults(handler=_prepare)
     check = commands.add_parser("validate", help="Report (line, field, reason) for unusable data")
     check.set_defaults(handler=_validate)
-    for sub in (indicators, prep, check):
+    export = commands.add_parser(
+        "export-ocds", help="Write the stored tenders and bids as OCDS compiled releases (JSON Lines)",
+        description="Write the tenders and bids of the application database (DATABASE_URL) as OCDS 1.1 "
+                    "compiled releases, one a line, in tender_id order.")
+    export.add_argument("-o", "--output", default="-", help='Output file (default "-": stdout)')
+    export.set_defaults(handler=_export)
+    indicators.add_argument("file", nargs="?",
+                            help='JSON Lines file of compiled releases ("-" for stdin); omit with --stored')
+    indicators.add_argument("--stored", action="store_true",
+                            help="Read the tenders and bids of the application database (DATABASE_URL) "
+                                 "instead of a file")
+    for sub in (prep, check):
         sub.add_argument("file", help='JSON Lines file of compiled releases ("-" for stdin)')
+    for sub in (indicators, prep, check):
         sub.add_argument("-s", "--settings", help="Cardinal settings file (INI)")
     args = parser.parse_args(argv)
     try:

@@ -11,12 +11,13 @@ they were first flagged (input order, then finalize order); and indicator codes 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .base import GROUPS, MAP_FIELDS, Context
 from .prepare import prepare_release
-from .reader import LineIssue, Source, iter_objects, to_record
+from .reader import LineIssue, ReleaseRecord, Source, iter_objects, to_record
 from .registry import build_pipeline
 from .settings import Settings, load_settings
 from .util import dumps, round4, split_pipe
@@ -42,21 +43,38 @@ def run_indicators(source: Source, settings: Settings | str | Path | None = None
     Skipped lines are appended to ``issues``.
     """
     settings = _resolve(settings)
+    return run_records(_records(source, settings, prepare, issues), settings, meta=meta, maps=maps)
+
+
+def _records(source: Source, settings: Settings, prepare: bool,
+             issues: list[LineIssue] | None) -> Iterator[ReleaseRecord]:
+    for number, value in iter_objects(source, issues):
+        if prepare and isinstance(value, dict):
+            prepare_release(value, settings, number)
+        record = to_record(value, number)
+        if record is None:
+            if issues is not None:
+                issues.append(LineIssue(number, "/ocid" if isinstance(value, dict) else "",
+                                        "ocid is not a string" if isinstance(value, dict)
+                                        else "not a JSON object"))
+            continue
+        yield record
+
+
+def run_records(records: Iterable[ReleaseRecord], settings: Settings | str | Path | None = None, *,
+                meta: bool = False, maps: bool = False) -> dict[str, Any]:
+    """The indicators over already reduced releases (from OCDS, or from the stored tender tables).
+
+    Cancelled tenders and ``[exclusions]`` are skipped here; ``records`` is not read at all when no
+    indicator is enabled.
+    """
+    settings = _resolve(settings)
     ctx = Context(settings, maps=maps)
     pipeline = build_pipeline(settings, maps=maps)
     excluded = split_pipe(settings.exclusions.get("procurement_method_details"))
     if pipeline:
         folds = [indicator.fold for indicator in pipeline]
-        for number, value in iter_objects(source, issues):
-            if prepare and isinstance(value, dict):
-                prepare_release(value, settings, number)
-            record = to_record(value, number)
-            if record is None:
-                if issues is not None:
-                    issues.append(LineIssue(number, "/ocid" if isinstance(value, dict) else "",
-                                            "ocid is not a string" if isinstance(value, dict)
-                                            else "not a JSON object"))
-                continue
+        for record in records:
             if record.tender_status == "cancelled":
                 continue
             details = record.procurement_method_details
