@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("qinqing.accounts.urls")),
     path("registry/", include("qinqing.registry.urls")),
+    path("procurement/", include("qinqing.procurement.urls")),
     path("risk/", include("qinqing.risk.urls")),
     path("api/", include("qinqing.api.urls")),
     path("audit/", include("qinqing.audit.urls")),

@@ -33,6 +33,8 @@ class Capability(models.TextChoices):
     IMPORT_DATA = "contract.import"
     VIEW_ALERTS = "risk.view_alerts"  # the risk alert queue 预警线索 and each alert's evidence
     DECIDE_ALERTS = "risk.decide_alerts"  # confirm, dismiss or send an alert for verification
+    VIEW_TENDERS = "procurement.view_tenders"  # tenders 招投标 and their bids, scoped (see GRANTS)
+    ANALYSE_TENDERS = "procurement.analyse_tenders"  # a buyer's winners, a bidder's co-bidder network
 
 
 GRANTS: dict[Capability, frozenset[Role]] = {
@@ -53,6 +55,20 @@ GRANTS: dict[Capability, frozenset[Role]] = {
         {Role.COMMISSION_ANALYST, Role.CASE_OFFICER, Role.ORG_OFFICER, Role.ADMIN}
     ),
     Capability.DECIDE_ALERTS: frozenset({Role.COMMISSION_ANALYST, Role.ADMIN}),
+    # Bidding is a focus field of supervision, so the commission reads every tender and bid. A department
+    # officer reads the tenders their own unit and the units below it ran as buyer (self-examination,
+    # 查摆剖析); an enterprise user reads only the tenders their firm bid in, and of those only their own
+    # bid: the others' prices, contacts and project managers are their competitors' business secrets.
+    # Liaison leaders and service agents work for firms, and meddling in tenders is on the negative list,
+    # so they get no tender data; nor does the organisation department, whose business is cadres.
+    Capability.VIEW_TENDERS: frozenset(
+        {Role.COMMISSION_ANALYST, Role.CASE_OFFICER, Role.DEPT_OFFICER, Role.ENTERPRISE_USER, Role.ADMIN}
+    ),
+    # Market views that put firms side by side (a buyer's winners' shares, who bids against whom) are for
+    # oversight; a firm would see only itself in them, so it has its own bids page instead.
+    Capability.ANALYSE_TENDERS: frozenset(
+        {Role.COMMISSION_ANALYST, Role.CASE_OFFICER, Role.DEPT_OFFICER, Role.ADMIN}
+    ),
 }
 
 

@@ -123,6 +123,30 @@ def _register_registry_policies() -> None:
         policy(model, Capability.VIEW_DECLARATIONS)(lambda user, qs: qs)
 
 
+def _register_procurement_policies() -> None:
+    from qinqing.procurement.models import Bid, Tender
+
+    def own_units(user) -> frozenset[str]:
+        return department_subtree(user.department_id) if user.department_id else frozenset()
+
+    @policy(Tender, Capability.VIEW_TENDERS)
+    def _tenders(user, qs):
+        if user.role == Role.DEPT_OFFICER:
+            return qs.filter(buyer_id__in=own_units(user))
+        if user.role == Role.ENTERPRISE_USER:
+            return qs.filter(pk__in=Bid.objects.filter(bidder_id=user.enterprise_id).values("tender_id"))
+        return qs
+
+    @policy(Bid, Capability.VIEW_TENDERS)
+    def _bids(user, qs):
+        if user.role == Role.DEPT_OFFICER:
+            return qs.filter(tender__buyer_id__in=own_units(user))
+        if user.role == Role.ENTERPRISE_USER:
+            # Only its own bid: the other bidders' prices and people are their business secrets.
+            return qs.filter(bidder_id=user.enterprise_id)
+        return qs
+
+
 # Rotation of top leaders and key posts (交流任职) is the organisation department's business; the other
 # rules point at discipline matters, which stay with the commission.
 ORG_DEPARTMENT_RULES = frozenset({"rotation_due"})

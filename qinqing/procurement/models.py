@@ -21,6 +21,13 @@ class Tender(models.Model):
     awarded_at = models.DateTimeField(null=True, blank=True)
     sector = models.CharField(max_length=32, null=True, blank=True)
 
+    class Meta:
+        # Lists run newest first, over all tenders or one buyer's: each order is an index read backwards.
+        indexes = [
+            models.Index(fields=["published_at", "tender_id"], name="procurement_tender_published"),
+            models.Index(fields=["buyer", "published_at", "tender_id"], name="procurement_tender_buyer"),
+        ]
+
     def __str__(self) -> str:
         return f"{self.tender_id} {self.title}"
 
