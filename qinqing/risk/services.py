@@ -16,7 +16,7 @@ from qinqing.risk import catalog
 from qinqing.risk.engine.base import Finding, plan, run, signature
 from qinqing.risk.engine.engines import open_engine
 from qinqing.risk.models import Alert, Decision, Scan
-from qinqing.risk.warehouse import Warehouse
+from qinqing.risk.warehouse import Snapshot, Warehouse
 
 BATCH = 2_000
 Progress = Callable[[str, str], None]
@@ -172,8 +172,9 @@ def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_
             todo = [r for r in rules if previous.get(r.code) != signatures[r.code]]
             result.carried = [r.code for r in rules if r not in todo]
             if todo:
-                result.findings = _evaluate(engine, con, warehouse, plan(todo), frames, synced.versions,
-                                            as_of=as_of, overrides=overrides, progress=progress)
+                snapshot = Snapshot(warehouse, con, synced.versions)
+                result.findings = _evaluate(engine, snapshot, plan(todo), frames, as_of=as_of,
+                                            overrides=overrides, progress=progress)
         for rule in todo:
             if progress:
                 progress("store", rule.code)
@@ -194,22 +195,17 @@ def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_
     return result
 
 
-def _evaluate(engine: str, con, warehouse: Warehouse, the_plan, frames: dict, versions: dict[str, int], *,
-              as_of: dt.date, overrides, progress: Progress | None) -> dict[str, list[Finding]]:
-    """Run the planned rules: DuckDB reads the copy in place; other engines get its tables as frames."""
+def _evaluate(engine: str, snapshot: Snapshot, the_plan, frames: dict, *, as_of: dt.date, overrides,
+              progress: Progress | None) -> dict[str, list[Finding]]:
+    """Run the planned rules over the copy: DuckDB reads it in place, Spark reads Parquet files of it."""
     if engine == "duckdb":
         from qinqing.risk.engine.duck import DuckEngine
 
-        eng = DuckEngine(con=con, memory_limit=settings.RISK_MEMORY_LIMIT or None)
-        try:
-            return run(eng, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress,
-                       versions=versions)
-        finally:
-            eng.close()
-    frames = {**frames, **warehouse.frames(con, the_plan.tables, the_plan.columns)}
-    eng = open_engine(engine)
+        eng = DuckEngine(con=snapshot.con, memory_limit=settings.RISK_MEMORY_LIMIT or None)
+    else:
+        eng = open_engine(engine)
     try:
-        return run(eng, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress)
+        return run(eng, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress, stored=snapshot)
     finally:
         eng.close()
 

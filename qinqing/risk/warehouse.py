@@ -245,5 +245,33 @@ class Warehouse:
         return out
 
 
+@dataclass
+class Snapshot:
+    """The copy as one scan reads it: table versions, SQL over it, Parquet files of it (for Spark)."""
+
+    warehouse: Warehouse
+    con: duckdb.DuckDBPyConnection
+    versions: dict[str, int]
+
+    def select(self, name: str, columns: list[str] | None) -> str:
+        return Warehouse.select(name, columns)
+
+    def parquet(self, name: str, columns: list[str] | None) -> str:
+        """A Parquet file of the table at its current version (written once, kept until it changes)."""
+        cols = columns or list(engine_schema(TABLE_BY_NAME[name]))
+        folder = self.warehouse.path.parent / f"{self.warehouse.path.stem}-parquet"
+        folder.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256("|".join(cols).encode()).hexdigest()[:10]
+        path = folder / f"{name}-v{self.versions.get(name, 0)}-{digest}.parquet"
+        if not path.exists():
+            for old in folder.glob(f"{name}-v*.parquet"):
+                old.unlink()
+            partial = path.with_suffix(".partial")
+            target = str(partial).replace("'", "''")
+            self.con.execute(f"COPY ({self.select(name, cols)}) TO '{target}' (FORMAT parquet)")
+            partial.rename(path)  # a killed scan leaves no half-written file under the final name
+        return str(path)
+
+
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'

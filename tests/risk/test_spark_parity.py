@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from qinqing.risk import catalog
-from qinqing.risk.engine.base import scan_frames
+from qinqing.risk.engine.base import plan, scan_frames
 from qinqing.risk.fixtures import all_cases, expectation, load_case, problems
 
 CASES = all_cases(list(catalog.rules().values()))
@@ -27,3 +27,22 @@ def test_spark_raises_what_duckdb_raises(db, rule, case):
     spark = scan_frames("spark", frames, [rule], **kwargs)[rule.code]
     assert [f.as_dict() for f in spark] == [f.as_dict() for f in duck]
     assert problems(case, spark) == []
+
+
+def test_a_spark_scan_reads_parquet_files_of_the_copy_and_keeps_the_duckdb_alerts(db, tmp_path):
+    from qinqing.contract.importer import import_dataset
+    from qinqing.risk.models import Alert
+    from qinqing.risk.services import run_scan
+    from qinqing.risk.warehouse import Warehouse
+
+    kin = catalog.rule("kin_stake_decisions")
+    assert import_dataset(kin.folder / "fixtures" / "relative_chain").ok
+    warehouse = Warehouse(tmp_path / "copy.duckdb")
+    as_of = expectation(kin.folder / "fixtures" / "relative_chain").as_of
+    run_scan(rule_codes=[kin.code], as_of=as_of, warehouse=warehouse)
+    duck = {a.key: (a.evidence_hash, a.score) for a in Alert.objects.filter(active=True)}
+    spark = run_scan(engine="spark", rule_codes=[kin.code], as_of=as_of, warehouse=warehouse)
+    assert spark.outcomes[kin.code].raised == len(duck) > 0 and spark.outcomes[kin.code].new == 0
+    assert {a.key: (a.evidence_hash, a.score) for a in Alert.objects.filter(active=True)} == duck
+    assert sorted(p.name.split("-v")[0] for p in (tmp_path / "copy-parquet").glob("*.parquet")) == sorted(
+        plan([kin]).tables)

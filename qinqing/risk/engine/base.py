@@ -55,10 +55,20 @@ class Finding:
                 "entities": self.entities, "evidence": self.evidence}
 
 
+class Stored(Protocol):
+    """The scan's columnar copy as an engine reads it (qinqing.risk.warehouse.Snapshot)."""
+
+    versions: dict[str, int]
+
+    def select(self, name: str, columns: list[str] | None) -> str: ...  # SQL over the copy (DuckDB)
+    def parquet(self, name: str, columns: list[str] | None) -> str: ...  # a Parquet file of it (other engines)
+
+
 class Engine(Protocol):
     name: str
 
     def register(self, name: str, frame: pl.DataFrame) -> None: ...
+    def register_stored(self, name: str, stored: Stored, columns: list[str] | None) -> None: ...
     def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None) -> None: ...
     def rows(self, sql: str) -> list[dict]: ...
     def close(self) -> None: ...
@@ -170,20 +180,19 @@ def signature(*parts: object) -> str:
 
 def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_of: dt.date,
         overrides: dict[str, dict[str, object]] | None = None, progress: Progress | None = None,
-        versions: dict[str, int] | None = None) -> dict[str, list[Finding]]:
+        stored: Stored | None = None) -> dict[str, list[Finding]]:
     """Register the tables, build the derived relations, run each rule; findings per rule code.
 
-    `versions` (table → version): the engine reads the scan's columnar copy in place (`frames` then need
-    only hold what the reference builders read), and derived relations are cached in it by signature."""
-    from qinqing.risk.warehouse import Warehouse
-
+    `stored`: the engine reads the tables from the scan's columnar copy (`frames` then need only hold what
+    the reference builders read), and derived relations are cached in it by signature."""
     overrides = overrides or {}
+    versions = stored.versions if stored is not None else None
     common = {"as_of": as_of}
     for name in the_plan.tables:
-        if versions is None:
+        if stored is None:
             engine.register(name, frames[name])
         else:
-            engine.register_stored(name, Warehouse.select(name, the_plan.columns.get(name)))
+            engine.register_stored(name, stored, the_plan.columns.get(name))
     for name in the_plan.reference:
         engine.register(name, reference.BUILDERS[name].build(frames, as_of))
     views = catalog.views()

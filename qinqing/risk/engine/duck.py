@@ -30,9 +30,9 @@ class DuckEngine:
         self._frames[name] = arrow  # keep it alive while DuckDB scans it
         self.con.register(name, arrow)
 
-    def register_stored(self, name: str, select: str) -> None:
-        """A contract table of the columnar copy, as the rules see it (only the columns they read)."""
-        self.con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {select}')
+    def register_stored(self, name: str, stored, columns: list[str] | None) -> None:
+        """A contract table of the columnar copy, read in place (only the columns the rules read)."""
+        self.con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {stored.select(name, columns)}')
 
     def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None) -> None:
         if once:

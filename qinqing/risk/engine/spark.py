@@ -69,6 +69,12 @@ class SparkEngine:
         df.createOrReplaceTempView(name)
         self._views.append(name)
 
+    def register_stored(self, name: str, stored, columns: list[str] | None) -> None:
+        """A contract table of the columnar copy, from a Parquet file of it: Spark reads it in parallel,
+        and nothing passes through the driver."""
+        self.spark.read.parquet(stored.parquet(name, columns)).createOrReplaceTempView(name)
+        self._views.append(name)
+
     def _empty(self, frame: pl.DataFrame):
         # An empty Arrow table loses nothing, but Spark infers no schema from zero rows: build it.
         from pyspark.sql.pandas.types import from_arrow_schema
