@@ -14,20 +14,27 @@ CSV_COLUMNS = ["id", "rule", "severity", "score", "status", "active", "summary",
                "first_seen", "last_seen"]
 
 
-def alert_record(alert: Alert) -> dict:
+def alert_record(alert: Alert, latest: dict | None = None) -> dict:
+    """`latest`: rule → its latest scan (services.latest_scans), which last saw each of its active alerts."""
+    seen = (latest or {}).get(alert.rule) if alert.active else None
+    seen = seen or (alert.last_scan if alert.last_scan_id else None)
     return {
         "id": alert.key, "rule": alert.rule, "severity": alert.severity, "score": alert.score,
         "status": alert.status, "active": alert.active, "summary": alert.summary,
         "entities": {k: alert.entities.get(k, []) for k in ENTITY_KINDS}, "evidence": alert.evidence,
         "first_seen": alert.created_at.isoformat() if alert.created_at else None,
-        # the start of the latest scan that raised it (an unchanged alert's row is not rewritten)
-        "last_seen": alert.last_scan.started_at.isoformat() if alert.last_scan_id else None,
+        # the start of the latest scan that raised it
+        "last_seen": seen.started_at.isoformat() if seen else None,
     }
 
 
 def records(alerts: Iterable[Alert]) -> Iterator[dict]:
+    from qinqing.risk import catalog
+    from qinqing.risk.services import latest_scans
+
+    latest = latest_scans(list(catalog.rules()))
     for alert in alerts:
-        yield alert_record(alert)
+        yield alert_record(alert, latest)
 
 
 def write_jsonl(alerts: Iterable[Alert], out: TextIO) -> int:

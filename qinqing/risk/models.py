@@ -55,6 +55,9 @@ class Alert(models.Model):
     entities = models.JSONField(_("entities"), default=dict)
     evidence = models.JSONField(_("evidence"), default=list)
     evidence_hash = models.CharField(max_length=64)
+    # Digest of the engine's result row (engine.base.Seen): an alert whose row is unchanged since the last
+    # scan is recognised without rebuilding its finding. Empty when the engine computed none.
+    row_digest = models.CharField(max_length=128, blank=True, default="")
     # Denormalised for filtering and scoping: the first unit and its region, and every official named
     # as "|OF1|OF2|" (portable substring search on SQLite and PostgreSQL alike).
     department_code = models.CharField(_("unit"), max_length=64, null=True, blank=True, db_index=True)
@@ -64,6 +67,8 @@ class Alert(models.Model):
                               db_index=True)
     active = models.BooleanField(_("raised by the latest scan"), default=True, db_index=True)
     first_scan = models.ForeignKey(Scan, models.SET_NULL, null=True, related_name="+")
+    # The scan that last stored its facts (created or changed it), or, once inactive, the last that raised
+    # it. An active alert was last seen by its rule's latest scan (services.latest_scans).
     last_scan = models.ForeignKey(Scan, models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -75,7 +80,12 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-score", "id"]
-        indexes = [models.Index(fields=["active", "status", "-score"], name="risk_alert_queue")]
+        indexes = [
+            models.Index(fields=["active", "status", "-score"], name="risk_alert_queue"),
+            # Covers the scan's narrow read of a rule's alerts (identity, row digest, active; the id rides
+            # along), so that it never touches the wide rows with their evidence.
+            models.Index(fields=["rule", "key", "row_digest", "active"], name="risk_alert_rule_digest"),
+        ]
         verbose_name = _("alert")
 
     def __str__(self) -> str:

@@ -8,17 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from qinqing.audit import services as audit
 from qinqing.risk import catalog
-from qinqing.risk.engine.base import Finding, plan, run, signature
+from qinqing.risk.engine.base import Finding, identity_of, plan, run, signature
 from qinqing.risk.engine.engines import open_engine
 from qinqing.risk.models import Alert, Decision, Scan
 from qinqing.risk.warehouse import Snapshot, Warehouse
 
 BATCH = 2_000
+KEY_BATCH = 500  # identities per IN list
 Progress = Callable[[str, str], None]
 
 
@@ -37,6 +38,8 @@ class RuleOutcome:
 class ScanResult:
     scan: Scan
     outcomes: dict[str, RuleOutcome] = field(default_factory=dict)
+    # The findings built by this scan: rows the store already held unchanged are not rebuilt (they count
+    # in `outcomes`); on a scan without kept alerts, every finding.
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     carried: list[str] = field(default_factory=list)  # rules not run again: nothing they read changed
 
@@ -59,52 +62,154 @@ def _fill(alert: Alert, f: Finding, rule: catalog.Rule, regions: dict[str, str |
     alert.department_code = units[0] if units else None
     alert.region_code = next((regions.get(u) for u in units if regions.get(u)), None)
     alert.officials = "|" + "|".join(f.entities["official_id"]) + "|" if f.entities["official_id"] else ""
+    alert.row_digest = f.digest
     alert.active, alert.last_scan = True, scan
 
 
-def store(scan: Scan, rule: catalog.Rule, findings: list[Finding]) -> RuleOutcome:
-    """Upsert one rule's findings: same identity, same row; a changed dismissal reopens; gone = inactive."""
-    outcome = RuleOutcome(raised=len(findings))
+@dataclass(frozen=True)
+class _Kept:
+    """An alert already kept, as the scan first reads it: narrow (the covering index answers it)."""
+
+    pk: int
+    row_digest: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class _Held:
+    """What the store compares of an alert kept whose result row changed (or has no digest)."""
+
+    pk: int
+    status: str
+    evidence_hash: str
+    decided_evidence_hash: str
+    active: bool
+    score: float
+    summary: str
+    severity: str
+
+
+class Known:
+    """The alerts each rule has kept, read narrow; as the engine's `Seen` (engine.base) it tells which
+    result rows the store holds exactly (same identity, same row digest, still active) and records them,
+    so that those rows are never turned into findings. Plain cursors throughout: the ORM's per-value
+    converters cost more than the queries for the 72k alerts of one province rule."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, dict[str, _Kept]] = {}
+        self.unchanged: dict[str, set[str]] = {}  # rule → identities of rows found as kept
+
+    def kept(self, code: str) -> dict[str, _Kept]:
+        if code not in self._kept:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT key, id, row_digest, active FROM {Alert._meta.db_table} "  # noqa: S608
+                               "WHERE rule = %s", [code])
+                self._kept[code] = {key: _Kept(pk, digest, bool(active)) for key, pk, digest, active in cursor}
+        return self._kept[code]
+
+    def __call__(self, rule: catalog.Rule, alert_key: str, digest: str) -> bool:
+        identity = identity_of(rule.code, alert_key)
+        kept = self.kept(rule.code).get(identity)
+        if kept is not None and kept.active and kept.row_digest == digest:
+            self.unchanged.setdefault(rule.code, set()).add(identity)
+            return True
+        return False
+
+
+def _held(code: str, identities: list[str]) -> dict[str, _Held]:
+    """The comparable fields of the given alerts of one rule (all of the rule's when they are many)."""
+    cols = "key, id, status, evidence_hash, decided_evidence_hash, active, score, summary, severity"
+    table = Alert._meta.db_table
+    found: dict[str, _Held] = {}
+    with connection.cursor() as cursor:
+        if len(identities) > 20 * KEY_BATCH:
+            cursor.execute(f"SELECT {cols} FROM {table} WHERE rule = %s", [code])  # noqa: S608
+            rows = cursor.fetchall()
+        else:
+            rows = []
+            for i in range(0, len(identities), KEY_BATCH):
+                chunk = identities[i:i + KEY_BATCH]
+                cursor.execute(f"SELECT {cols} FROM {table} WHERE key IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
+                               chunk)
+                rows.extend(cursor.fetchall())
+    for key, pk, status, ev, decided, active, score, summary, severity in rows:
+        found[key] = _Held(pk, status, ev, decided, bool(active), score, summary, severity)
+    return found
+
+
+def store(scan: Scan, rule: catalog.Rule, findings: list[Finding], known: Known | None = None) -> RuleOutcome:
+    """Upsert one rule's findings: same identity, same row; a changed dismissal reopens; gone = inactive.
+
+    `known`: what the scan read of the kept alerts, with the rows the engine found unchanged (they are not
+    among `findings`). Unchanged alerts are not written at all (a row rewrite of 72k wide alerts cost more
+    than the rule): `last_scan` is the scan that last stored an alert's facts, and an active alert was last
+    seen by the rule's latest scan (`latest_scans`). Only new and changed alerts become models."""
+    known = known or Known()
+    kept = known.kept(rule.code)
+    same_rows = known.unchanged.get(rule.code, set())
+    outcome = RuleOutcome(raised=len(findings) + len(same_rows))
     units = {u for f in findings for u in f.entities["department_code"]}
     regions = _regions(units)
-    existing = {a.key: a for a in Alert.objects.filter(rule=rule.code).only(
-        "id", "key", "status", "evidence_hash", "decided_evidence_hash", "active", "score", "summary", "severity")}
+    held = _held(rule.code, [f.identity for f in findings if f.identity in kept])
     now = timezone.now()
-    to_create, to_update, reopened, unchanged = [], [], [], []
+    to_create, to_update, reopened = [], [], []
+    redigest: list[tuple[str, int]] = []  # same facts, but the row digest is new (or was never taken)
     for f in findings:
-        alert = existing.pop(f.identity, None)
-        if alert is None:
+        h = held.get(f.identity)
+        if h is None:
             alert = Alert(key=f.identity, first_scan=scan, created_at=now)
             _fill(alert, f, rule, regions, scan)
             to_create.append(alert)
             continue
-        if (alert.active and alert.evidence_hash == f.evidence_hash and alert.score == f.score
-                and alert.summary == f.summary and alert.severity == rule.severity):
-            unchanged.append(alert.pk)  # same facts: only the scan that saw it changes (one UPDATE per batch)
+        if (h.active and h.evidence_hash == f.evidence_hash and h.score == f.score
+                and h.summary == f.summary and h.severity == rule.severity):
+            # Same facts: nothing to write, but a digest the next scan can recognise the row by.
+            if kept[f.identity].row_digest != f.digest:
+                redigest.append((f.digest, h.pk))
             continue
+        alert = Alert(pk=h.pk, key=f.identity, status=h.status)
         _fill(alert, f, rule, regions, scan)
         alert.updated_at = now
         # A dismissal stands while the facts it judged stand; new facts put the alert back in the queue.
         # A confirmation stands either way (the case goes on with the new facts).
-        if alert.status == Alert.Status.DISMISSED and alert.decided_evidence_hash != f.evidence_hash:
+        if h.status == Alert.Status.DISMISSED and h.decided_evidence_hash != f.evidence_hash:
             alert.status = Alert.Status.NEW
             reopened.append(alert)
         to_update.append(alert)
+    raised = same_rows | {f.identity for f in findings}
+    gone = [k.pk for identity, k in kept.items() if k.active and identity not in raised]
     fields = ["rule", "alert_key", "score", "summary", "severity", "entities", "evidence", "evidence_hash",
-              "department_code", "region_code", "officials", "active", "last_scan", "status", "updated_at"]
+              "row_digest", "department_code", "region_code", "officials", "active", "last_scan", "status",
+              "updated_at"]
     with transaction.atomic():
         Alert.objects.bulk_create(to_create, batch_size=BATCH)
         Alert.objects.bulk_update(to_update, fields, batch_size=BATCH)
-        for i in range(0, len(unchanged), BATCH):
-            Alert.objects.filter(pk__in=unchanged[i:i + BATCH]).update(last_scan=scan)
+        if redigest:
+            with connection.cursor() as cursor:
+                cursor.executemany(f"UPDATE {Alert._meta.db_table} SET row_digest = %s WHERE id = %s",  # noqa: S608
+                                   redigest)
         Decision.objects.bulk_create(
             [Decision(alert=a, action=Decision.Action.REOPEN, evidence_hash=a.evidence_hash,
                       reason="evidence changed since the dismissal") for a in reopened], batch_size=BATCH)
-        gone = [a.pk for a in existing.values() if a.active]
+        # It was last seen by the rule's previous scan (it was active then).
+        seen_last = latest_scans([rule.code]).get(rule.code)
         for i in range(0, len(gone), BATCH):
-            Alert.objects.filter(pk__in=gone[i:i + BATCH]).update(active=False, updated_at=now)
+            Alert.objects.filter(pk__in=gone[i:i + BATCH]).update(active=False, updated_at=now, last_scan=seen_last)
     outcome.new, outcome.reopened, outcome.resolved = len(to_create), len(reopened), len(gone)
     return outcome
+
+
+def latest_scans(codes: list[str]) -> dict[str, Scan]:
+    """Per rule, the newest finished scan that ran it or carried it forward: the scan that last saw every
+    active alert of the rule (unchanged alerts are not rewritten, so their `last_scan` may be older)."""
+    found: dict[str, Scan] = {}
+    for scan in Scan.objects.filter(status=Scan.Status.FINISHED).only("pk", "started_at", "counts").order_by("-pk"):
+        for code in codes:
+            if code not in found and code in (scan.counts or {}):
+                found[code] = scan
+        if len(found) == len(codes):
+            break
+    return found
 
 
 def _previous_signatures(codes: list[str]) -> dict[str, str]:
@@ -159,6 +264,7 @@ def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_
     started = time.perf_counter()
     result = ScanResult(scan)
     warehouse = warehouse or Warehouse()
+    known = Known()
     try:
         the_plan = plan(rules)
         with warehouse.open() as con:
@@ -174,11 +280,11 @@ def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_
             if todo:
                 snapshot = Snapshot(warehouse, con, synced.versions)
                 result.findings = _evaluate(engine, snapshot, plan(todo), frames, as_of=as_of,
-                                            overrides=overrides, progress=progress)
+                                            overrides=overrides, progress=progress, seen=known)
         for rule in todo:
             if progress:
                 progress("store", rule.code)
-            result.outcomes[rule.code] = store(scan, rule, result.findings[rule.code])
+            result.outcomes[rule.code] = store(scan, rule, result.findings[rule.code], known)
     except Exception as exc:
         scan.status, scan.error = Scan.Status.FAILED, f"{type(exc).__name__}: {exc}"
         scan.finished_at, scan.seconds = timezone.now(), time.perf_counter() - started
@@ -196,7 +302,7 @@ def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_
 
 
 def _evaluate(engine: str, snapshot: Snapshot, the_plan, frames: dict, *, as_of: dt.date, overrides,
-              progress: Progress | None) -> dict[str, list[Finding]]:
+              progress: Progress | None, seen: Known) -> dict[str, list[Finding]]:
     """Run the planned rules over the copy: DuckDB reads it in place, Spark reads Parquet files of it."""
     if engine == "duckdb":
         from qinqing.risk.engine.duck import DuckEngine
@@ -205,7 +311,8 @@ def _evaluate(engine: str, snapshot: Snapshot, the_plan, frames: dict, *, as_of:
     else:
         eng = open_engine(engine)
     try:
-        return run(eng, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress, stored=snapshot)
+        return run(eng, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress, stored=snapshot,
+                   seen=seen)
     finally:
         eng.close()
 

@@ -18,6 +18,7 @@ import json
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 import polars as pl
@@ -29,6 +30,14 @@ from qinqing.risk.engine.sql import column_names, references, render
 
 FACT_FIELDS = ("subject", "subject_label", "relation", "object", "object_label", "detail")
 Progress = Callable[[str, str], None]  # (phase, name)
+# Part of every row digest: bump it when `finding` turns rows into findings differently, so that no
+# stored alert is taken for unchanged on the strength of a digest of the old rules.
+DIGEST_VERSION = "1"
+
+
+def identity_of(rule_code: str, alert_key: str) -> str:
+    """An alert's stable identity: the rule and its identifying facts."""
+    return hashlib.sha256(f"{rule_code}\x1f{alert_key}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -39,13 +48,17 @@ class Finding:
     summary: str
     entities: dict[str, list[str]]
     evidence: list[dict[str, str]]
+    # The digest of the result row it came from, where the engine computes one (see `Seen`); not a fact.
+    digest: str = field(default="", compare=False)
 
-    @property
+    # Computed once: the store compares them for every alert of every scan (72k rotation alerts at
+    # province scale). cached_property writes the instance dict directly, which a frozen dataclass allows.
+    @cached_property
     def identity(self) -> str:
         """The alert's stable identity: the rule and its identifying facts."""
-        return hashlib.sha256(f"{self.rule}\x1f{self.alert_key}".encode()).hexdigest()
+        return identity_of(self.rule, self.alert_key)
 
-    @property
+    @cached_property
     def evidence_hash(self) -> str:
         body = json.dumps([self.entities, self.evidence], ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(body.encode()).hexdigest()
@@ -62,6 +75,14 @@ class Stored(Protocol):
 
     def select(self, name: str, columns: list[str] | None) -> str: ...  # SQL over the copy (DuckDB)
     def parquet(self, name: str, columns: list[str] | None) -> str: ...  # a Parquet file of it (other engines)
+
+
+class Seen(Protocol):
+    """Whether the store already holds this result row exactly (same rule, key and row digest). A scan
+    that keeps tens of thousands of unchanged alerts (rotation at province scale) then skips turning
+    those rows into findings; an engine that digests rows (`rows_since`) asks before fetching them."""
+
+    def __call__(self, rule: Rule, alert_key: str, digest: str) -> bool: ...
 
 
 class Engine(Protocol):
@@ -132,7 +153,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def finding(rule: Rule, row: dict) -> Finding:
+def finding(rule: Rule, row: dict, digest: str = "") -> Finding:
     """One result row as a Finding, normalised so both engines give equal values for equal facts."""
     entities = {}
     for kind in ENTITY_KINDS:
@@ -140,13 +161,14 @@ def finding(rule: Rule, row: dict) -> Finding:
         if isinstance(values, str):
             values = [values]
         entities[kind] = sorted({str(v) for v in values if v not in (None, "")})
-    evidence = [{f: _text(fact.get(f)) for f in FACT_FIELDS} for fact in (row.get("evidence") or []) if fact]
+    evidence = [{f: v if type(v := fact.get(f)) is str else _text(v) for f in FACT_FIELDS}  # str: most facts
+                for fact in (row.get("evidence") or []) if fact]
     score = float(row.get("score") or 0.0)
     score = 0.0 if math.isnan(score) else round(max(0.0, min(100.0, score)), 2)
     key = row.get("alert_key")
     if key in (None, ""):
         raise ValueError(f"rule {rule.code} returned a row without alert_key")
-    return Finding(rule.code, str(key), score, _text(row.get("summary")), entities, evidence)
+    return Finding(rule.code, str(key), score, _text(row.get("summary")), entities, evidence, digest)
 
 
 def tables_read(name_or_sql: str, views: dict[str, str] | None = None) -> set[str]:
@@ -180,8 +202,10 @@ def signature(*parts: object) -> str:
 
 def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_of: dt.date,
         overrides: dict[str, dict[str, object]] | None = None, progress: Progress | None = None,
-        stored: Stored | None = None) -> dict[str, list[Finding]]:
+        stored: Stored | None = None, seen: Seen | None = None) -> dict[str, list[Finding]]:
     """Register the tables, build the derived relations, run each rule; findings per rule code.
+
+    `seen`: rows the store already holds unchanged are left out of the findings (it records them).
 
     `stored`: the engine reads the tables from the scan's columnar copy (`frames` then need only hold what
     the reference builders read), and derived relations are cached in it by signature."""
@@ -217,8 +241,16 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
         if progress:
             progress("rule", rule.code)
         values = {**common, **rule.values(overrides.get(rule.code))}
-        rows = engine.rows(render(rule.sql, values, where=f"rule {rule.code}"))
-        found = {f.alert_key: f for f in (finding(rule, r) for r in rows)}
+        sql = render(rule.sql, values, where=f"rule {rule.code}")
+        rows_since = getattr(engine, "rows_since", None)
+        if seen is not None and rows_since is not None:
+            # The digest names what can change an alert besides its row: the finding code and severity.
+            prefix = f"{DIGEST_VERSION}:{engine.name}:{rule.severity}:"
+            rows = rows_since(sql, lambda key, digest, rule=rule, prefix=prefix: seen(rule, key, prefix + digest))
+            made = (finding(rule, r, prefix + r.pop("_digest")) for r in rows)
+        else:
+            made = (finding(rule, r) for r in engine.rows(sql))
+        found = {f.alert_key: f for f in made}
         results[rule.code] = [found[k] for k in sorted(found)]
     return results
 

@@ -4,9 +4,12 @@ derived relations materialised once, and kept in the copy's cache while their in
 from __future__ import annotations
 
 import os
+from collections import Counter
+from collections.abc import Callable
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
@@ -48,6 +51,27 @@ class DuckEngine:
 
     def rows(self, sql: str) -> list[dict]:
         return self.con.sql(sql).to_arrow_table().to_pylist()
+
+    def rows_since(self, sql: str, seen: Callable[[str, str], bool]) -> list[dict]:
+        """The rows of `sql` that `seen(alert_key, digest)` does not know, each with its `_digest` (MD5 of
+        the row as JSON). The result is kept in DuckDB and digested there, so an unchanged row never
+        becomes a Python object; a key returned twice is always fetched (the finding code decides)."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _result AS {sql}")
+        try:
+            pairs = self.con.execute(
+                "SELECT CAST(alert_key AS VARCHAR), md5(to_json(r)) FROM _result AS r").fetchall()
+            repeated = {k for k, n in Counter(k for k, _ in pairs).items() if n > 1}
+            known = [k for k, d in pairs if k is not None and k not in repeated and seen(k, d)]
+            self.con.register("_known", pa.table({"k": pa.array(known, pa.string())}))
+            try:
+                return self.con.sql(
+                    "SELECT r.*, md5(to_json(r)) AS _digest FROM _result AS r "
+                    "WHERE CAST(r.alert_key AS VARCHAR) IS NULL "
+                    "OR CAST(r.alert_key AS VARCHAR) NOT IN (SELECT k FROM _known)").to_arrow_table().to_pylist()
+            finally:
+                self.con.unregister("_known")
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS temp._result")
 
     def close(self) -> None:
         for name in self._frames:

@@ -5,26 +5,8 @@
 -- the same item (other handlers; shrunk towards the city rate of items with the same time limit, so an
 -- item nobody else handles still has a baseline). One-sided binomial likelihood-ratio test, p from the
 -- normal tail (Abramowitz–Stegun 7.1.26), Benjamini–Hochberg q across every handler × item tested.
-WITH apps AS (
-    SELECT a.application_id, a.item_code, a.enterprise_uscc, a.handler_official_id AS handler, a.status,
-           s.department_code AS unit, s.name AS item_name, s.time_limit_days AS time_limit,
-           CAST(a.submitted_at AS DATE) AS submitted,
-           CASE WHEN a.completed_at IS NOT NULL AND CAST(a.completed_at AS DATE) <= $as_of
-                THEN CAST(a.completed_at AS DATE) END AS completed
-    FROM applications AS a
-    JOIN service_items AS s ON s.item_code = a.item_code
-    WHERE a.status <> 'withdrawn' AND s.time_limit_days IS NOT NULL
-      AND CAST(a.submitted_at AS DATE) <= $as_of
-      -- a decision without a date has no measurable time: left out
-      AND (a.completed_at IS NOT NULL OR a.status IN ('submitted', 'accepted', 'returned'))
-),
-timed AS (
-    SELECT ap.*, ap.completed IS NULL AS pending,
-           w2.working_day_index - w1.working_day_index AS used,
-           CAST(coalesce(ap.completed, $as_of) - ap.submitted AS BIGINT) AS calendar_days
-    FROM apps AS ap
-    JOIN workdays AS w1 ON w1.day = ap.submitted
-    JOIN workdays AS w2 ON w2.day = coalesce(ap.completed, $as_of)
+WITH timed AS (
+    SELECT * FROM matter_times
 ),
 flagged AS (
     SELECT t.*, t.used > t.time_limit AS overdue,

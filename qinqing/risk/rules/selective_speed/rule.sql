@@ -20,31 +20,33 @@
 -- 1 or 2 at q ≤ $max_q; or its undocumented-urgent matters in a handler × item passing test 3 at q ≤ $max_q
 -- with the urgent matters' median ≤ $fast_ratio × the other matters'. Firms slower at p ≤ $name_p with
 -- median ≥ $slow_ratio × the others' are named in the same alert.
-WITH apps AS (
-    SELECT a.application_id, a.item_code, a.enterprise_uscc, a.handler_official_id AS handler, a.status,
-           coalesce(a.returns, 0) AS returns, s.time_limit_days AS time_limit, CAST(a.submitted_at AS DATE) AS submitted,
-           CASE WHEN a.completed_at IS NOT NULL AND CAST(a.completed_at AS DATE) <= $as_of
-                THEN CAST(a.completed_at AS DATE) END AS completed,
-           coalesce(a.urgent, FALSE) AS urgent, a.urgent_reason,
-           coalesce(a.urgent, FALSE) AND coalesce(regexp_matches(a.urgent_reason, $document_pattern), FALSE)
-               AS documented
-    FROM applications AS a
-    JOIN service_items AS s ON s.item_code = a.item_code
-    WHERE a.status <> 'withdrawn' AND a.handler_official_id IS NOT NULL AND s.time_limit_days IS NOT NULL
-      AND CAST(a.submitted_at AS DATE) <= $as_of
-      AND (a.completed_at IS NOT NULL OR a.status IN ('submitted', 'accepted', 'returned'))
+WITH timed AS (
+    SELECT m.*,
+           m.urgent AND coalesce(regexp_matches(m.urgent_reason, $document_pattern), FALSE) AS documented
+    FROM matter_times AS m
+    WHERE m.handler IS NOT NULL
 ),
-timed AS (
-    SELECT ap.*, ap.completed IS NULL AS pending, w2.working_day_index - w1.working_day_index AS used
-    FROM apps AS ap
-    JOIN workdays AS w1 ON w1.day = ap.submitted
-    JOIN workdays AS w2 ON w2.day = coalesce(ap.completed, $as_of)
+firm_counts AS (  -- per handler × item × firm: matters in the tests (see marked), and their urgent claims
+    SELECT handler, item_code, enterprise_uscc,
+           sum(CASE WHEN NOT documented AND (NOT pending OR used > time_limit) THEN 1 ELSE 0 END) AS n_in,
+           sum(CASE WHEN urgent AND NOT documented AND (NOT pending OR used > time_limit) THEN 1 ELSE 0 END)
+               AS n_claimed
+    FROM timed
+    GROUP BY handler, item_code, enterprise_uscc
+),
+live AS (  -- handler × items where a test can run at all (a superset: the tests below decide), so that the
+           -- rank windows sort a few thousand matters instead of every matter of a province
+    SELECT handler, item_code
+    FROM firm_counts
+    GROUP BY handler, item_code
+    HAVING sum(n_in) >= $min_firm + $min_others AND (max(n_in) >= $min_firm OR sum(n_claimed) >= $min_firm)
 ),
 marked AS (  -- in the tests: decisions, and pending matters already past their limit; never documented urgency
     SELECT t.*, NOT t.documented AND (NOT t.pending OR t.used > t.time_limit) AS in_test,
            t.urgent AND NOT t.documented AS claimed,
            sum(CASE WHEN t.documented THEN 1 ELSE 0 END) OVER (PARTITION BY t.handler, t.item_code) AS n_documented
     FROM timed AS t
+    JOIN live AS l ON l.handler = t.handler AND l.item_code = t.item_code
 ),
 ranked AS (  -- mid-ranks within handler × item
     SELECT m.*,
