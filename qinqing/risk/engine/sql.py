@@ -45,9 +45,15 @@ def render(sql: str, values: dict[str, object], where: str = "rule") -> str:
 
 
 @lru_cache(maxsize=512)
+def _tree(sql: str) -> exp.Expression:
+    """A query parsed once (with its parameters as NULL) for the questions below; never modified."""
+    return sqlglot.parse_one(_PLACEHOLDER.sub("NULL", sql), read="duckdb")
+
+
+@lru_cache(maxsize=512)
 def references(sql: str) -> frozenset[str]:
     """The tables and views a query reads (its own CTE names excluded)."""
-    tree = sqlglot.parse_one(_PLACEHOLDER.sub("NULL", sql), read="duckdb")
+    tree = _tree(sql)
     ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
     return frozenset(t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes)
 
@@ -84,7 +90,7 @@ def split_ctes(sql: str, prefix: str) -> tuple[list[tuple[str, str]], str]:
 @lru_cache(maxsize=512)
 def column_names(sql: str) -> tuple[frozenset[str], frozenset[str]]:
     """The column names a query mentions, and the tables it reads with `SELECT *` (all columns needed)."""
-    tree = sqlglot.parse_one(_PLACEHOLDER.sub("NULL", sql), read="duckdb")
+    tree = _tree(sql)
     names = frozenset(c.name for c in tree.find_all(exp.Column) if c.name)
     starred: set[str] = set()
     for select in tree.find_all(exp.Select):

@@ -1,16 +1,11 @@
 -- kin_firms: firms an official or a declared relative holds, directly or through up to four layers of
 -- firms, with the effective share (the product of the shares along a chain, summed over the chains) and
 -- the strongest chain as evidence: official → declared relative → 60 % of firm A → 40 % of firm B.
--- Each layer joins only the firms reached by the layer before it, so the walk touches the kin's
--- holdings and what they own, never the whole registry; a chain that comes back to a firm it passed
--- stops there (real registries have cross-holdings and cycles).
-WITH corp AS (
-    SELECT h.enterprise_uscc, h.holder_id, h.share_ratio, e.name
-    FROM holdings AS h
-    JOIN enterprises AS e ON e.uscc = h.enterprise_uscc
-    WHERE h.holder_type = 'enterprise' AND h.holder_id IS NOT NULL
-),
-l1 AS (
+-- Each layer joins only the firms reached by the layer before it with the firm-to-firm edges
+-- (`firm_holdings`), so the walk touches the kin's holdings and what they own, never the whole
+-- registry; a chain that comes back to a firm it passed stops there (real registries have
+-- cross-holdings and cycles).
+WITH l1 AS (
     SELECT s.official_id, s.official_name, s.kin_name, s.relation, s.kin_id,
            s.enterprise_uscc AS firm, e.name AS firm_name, s.share, 1 AS layers,
            [s.enterprise_uscc] AS visited,
@@ -37,7 +32,7 @@ l2 AS (
                'relation': 'holds', 'object': 'enterprise:' || c.enterprise_uscc, 'object_label': c.name,
                'detail': printf('%.2f%%', c.share_ratio * 100)}) AS path
     FROM l1 AS p
-    JOIN corp AS c ON c.holder_id = p.firm
+    JOIN firm_holdings AS c ON c.holder_id = p.firm
     WHERE NOT list_contains(p.visited, c.enterprise_uscc)
 ),
 l3 AS (
@@ -47,7 +42,7 @@ l3 AS (
                'relation': 'holds', 'object': 'enterprise:' || c.enterprise_uscc, 'object_label': c.name,
                'detail': printf('%.2f%%', c.share_ratio * 100)}) AS path
     FROM l2 AS p
-    JOIN corp AS c ON c.holder_id = p.firm
+    JOIN firm_holdings AS c ON c.holder_id = p.firm
     WHERE NOT list_contains(p.visited, c.enterprise_uscc)
 ),
 l4 AS (
@@ -57,7 +52,7 @@ l4 AS (
                'relation': 'holds', 'object': 'enterprise:' || c.enterprise_uscc, 'object_label': c.name,
                'detail': printf('%.2f%%', c.share_ratio * 100)}) AS path
     FROM l3 AS p
-    JOIN corp AS c ON c.holder_id = p.firm
+    JOIN firm_holdings AS c ON c.holder_id = p.firm
     WHERE NOT list_contains(p.visited, c.enterprise_uscc)
 ),
 chains AS (
