@@ -163,8 +163,9 @@ def store(scan: Scan, rule: catalog.Rule, findings: list[Finding], known: Known 
             continue
         if (h.active and h.evidence_hash == f.evidence_hash and h.score == f.score
                 and h.summary == f.summary and h.severity == rule.severity):
-            # Same facts: nothing to write, but a digest the next scan can recognise the row by.
-            if kept[f.identity].row_digest != f.digest:
+            # Same facts: nothing to write, but a digest the next scan can recognise the row by. An engine
+            # that computes none (Spark) leaves the one kept: it still stands for these very facts.
+            if f.digest and kept[f.identity].row_digest != f.digest:
                 redigest.append((f.digest, h.pk))
             continue
         alert = Alert(pk=h.pk, key=f.identity, status=h.status)

@@ -44,5 +44,7 @@ def test_a_spark_scan_reads_parquet_files_of_the_copy_and_keeps_the_duckdb_alert
     spark = run_scan(engine="spark", rule_codes=[kin.code], as_of=as_of, warehouse=warehouse)
     assert spark.outcomes[kin.code].raised == len(duck) > 0 and spark.outcomes[kin.code].new == 0
     assert {a.key: (a.evidence_hash, a.score) for a in Alert.objects.filter(active=True)} == duck
+    # Spark digests no rows, and the DuckDB digests of these unchanged facts still stand.
+    assert all(d.startswith("1:duckdb:") for d in Alert.objects.values_list("row_digest", flat=True))
     assert sorted(p.name.split("-v")[0] for p in (tmp_path / "copy-parquet").glob("*.parquet")) == sorted(
         plan([kin]).tables)
