@@ -7,8 +7,10 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from qinqing.risk import catalog
 from qinqing.risk.catalog import ENTITY_KINDS
 from qinqing.risk.models import Alert
+from qinqing.risk.services import latest_scans
 
 CSV_COLUMNS = ["id", "rule", "severity", "score", "status", "active", "summary", *ENTITY_KINDS, "evidence",
                "first_seen", "last_seen"]
@@ -29,9 +31,6 @@ def alert_record(alert: Alert, latest: dict | None = None) -> dict:
 
 
 def records(alerts: Iterable[Alert]) -> Iterator[dict]:
-    from qinqing.risk import catalog
-    from qinqing.risk.services import latest_scans
-
     latest = latest_scans(list(catalog.rules()))
     for alert in alerts:
         yield alert_record(alert, latest)

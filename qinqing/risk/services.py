@@ -193,7 +193,7 @@ def store(scan: Scan, rule: catalog.Rule, findings: list[Finding], known: Known 
             [Decision(alert=a, action=Decision.Action.REOPEN, evidence_hash=a.evidence_hash,
                       reason="evidence changed since the dismissal") for a in reopened], batch_size=BATCH)
         # It was last seen by the rule's previous scan (it was active then).
-        seen_last = latest_scans([rule.code]).get(rule.code)
+        seen_last = latest_scans([rule.code]).get(rule.code) if gone else None
         for i in range(0, len(gone), BATCH):
             Alert.objects.filter(pk__in=gone[i:i + BATCH]).update(active=False, updated_at=now, last_scan=seen_last)
     outcome.new, outcome.reopened, outcome.resolved = len(to_create), len(reopened), len(gone)
@@ -202,9 +202,12 @@ def store(scan: Scan, rule: catalog.Rule, findings: list[Finding], known: Known 
 
 def latest_scans(codes: list[str]) -> dict[str, Scan]:
     """Per rule, the newest finished scan that ran it or carried it forward: the scan that last saw every
-    active alert of the rule (unchanged alerts are not rewritten, so their `last_scan` may be older)."""
+    active alert of the rule (unchanged alerts are not rewritten, so their `last_scan` may be older), and
+    whose signature for the rule says what its alerts were computed from."""
     found: dict[str, Scan] = {}
-    for scan in Scan.objects.filter(status=Scan.Status.FINISHED).only("pk", "started_at", "counts").order_by("-pk"):
+    scans = (Scan.objects.filter(status=Scan.Status.FINISHED).only("pk", "started_at", "counts", "signatures")
+             .order_by("-pk"))
+    for scan in scans.iterator(chunk_size=50):
         for code in codes:
             if code not in found and code in (scan.counts or {}):
                 found[code] = scan
@@ -215,15 +218,8 @@ def latest_scans(codes: list[str]) -> dict[str, Scan]:
 
 def _previous_signatures(codes: list[str]) -> dict[str, str]:
     """Per rule, the signature of the newest finished scan that ran it or carried it forward."""
-    found: dict[str, str] = {}
-    for signatures in (Scan.objects.filter(status=Scan.Status.FINISHED).exclude(signatures={})
-                       .order_by("-pk").values_list("signatures", flat=True)[:50]):
-        for code in codes:
-            if code not in found and code in (signatures or {}):
-                found[code] = signatures[code]
-        if len(found) == len(codes):
-            break
-    return found
+    return {code: scan.signatures[code] for code, scan in latest_scans(codes).items()
+            if code in (scan.signatures or {})}
 
 
 def _reference_digest(frames: dict, the_plan, as_of: dt.date) -> dict[str, str]:
