@@ -116,3 +116,46 @@ def select(codes: list[str] | None) -> list[Rule]:
 def views() -> dict[str, str]:
     """Shared derived relations: file name (without .sql) → SELECT."""
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted(VIEWS_DIR.glob("*.sql"))}
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A view declared row-wise over one contract table (`-- @patch table.key`): each of its rows comes
+    from one row of `table`, carries that row's `key` under the same name and depends on no other row of
+    it. A kept copy of the view can then follow a change to a few rows of `table` by re-deriving those rows
+    alone, instead of deriving the whole view again."""
+
+    table: str
+    key: str
+
+
+_KEEP = re.compile(r"^--\s*@keep\s*$", re.MULTILINE)
+
+
+@cache
+def kept_views() -> frozenset[str]:
+    """Views that declare `-- @keep`: kept between scans even when one query reads them (by default such a
+    relation is left a plain view of its reader), because their inputs change less often than the reader's."""
+    return frozenset(name for name, sql in views().items() if _KEEP.search(sql))
+
+
+_PATCH = re.compile(r"^--\s*@patch\s+([a-z_]+)\.([a-z_]+)\s*$", re.MULTILINE)
+
+
+@cache
+def view_patches() -> dict[str, Patch]:
+    """The views that declare `-- @patch table.key`; the key must be the table's primary key."""
+    from qinqing.contract.schema import TABLE_BY_NAME
+
+    out = {}
+    for name, sql in views().items():
+        found = _PATCH.findall(sql)
+        if not found:
+            continue
+        if len(found) > 1:
+            raise CatalogError(f"view {name}: more than one @patch line")
+        table, key = found[0]
+        if table not in TABLE_BY_NAME or TABLE_BY_NAME[table].primary_key != key:
+            raise CatalogError(f"view {name}: @patch {table}.{key} must name a contract table and its primary key")
+        out[name] = Patch(table, key)
+    return out

@@ -275,7 +275,7 @@ def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_
             todo = [r for r in rules if previous.get(r.code) != signatures[r.code]]
             result.carried = [r.code for r in rules if r not in todo]
             if todo:
-                snapshot = Snapshot(warehouse, con, synced.versions)
+                snapshot = Snapshot(warehouse, con, synced.versions, synced.changes)
                 result.findings = _evaluate(engine, snapshot, plan(todo), frames, as_of=as_of,
                                             overrides=overrides, progress=progress, seen=known)
         for rule in todo:

@@ -75,6 +75,9 @@ class SyncReport:
     loaded: list[str] = field(default_factory=list)  # tables read whole
     patched: dict[str, int] = field(default_factory=dict)  # table → rows re-read by key
     versions: dict[str, int] = field(default_factory=dict)  # table → its version after the sync
+    # For each table re-read by key: its version before the sync and the keys of the rows that changed
+    # (gone ones included). A derived relation kept for that version can follow those rows alone.
+    changes: dict[str, tuple[int, list]] = field(default_factory=dict)
 
 
 @dataclass
@@ -144,7 +147,9 @@ class Warehouse:
                     report.loaded.append(name)
                     version = pending.version.get(name, head[0]) if name in held else head[0]
                 elif name in pending.keys:
-                    report.patched[name] = self._patch(con, table, sorted(pending.keys[name]))
+                    keys = sorted(pending.keys[name])
+                    report.patched[name] = self._patch(con, table, keys)
+                    report.changes[name] = (held[name], keys)
                     version = pending.version[name]
                 else:
                     continue
@@ -247,11 +252,13 @@ class Warehouse:
 
 @dataclass
 class Snapshot:
-    """The copy as one scan reads it: table versions, SQL over it, Parquet files of it (for Spark)."""
+    """The copy as one scan reads it: table versions, SQL over it, Parquet files of it (for Spark), and
+    what the sync before it re-read by key (`SyncReport.changes`)."""
 
     warehouse: Warehouse
     con: duckdb.DuckDBPyConnection
     versions: dict[str, int]
+    changes: dict[str, tuple[int, list]] = field(default_factory=dict)
 
     def select(self, name: str, columns: list[str] | None) -> str:
         return Warehouse.select(name, columns)

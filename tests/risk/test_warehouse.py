@@ -142,3 +142,73 @@ def test_parameters_and_holidays_are_part_of_what_a_rule_depends_on(db, warehous
     # An administrator declares a day off inside the matters' period: working days change.
     CalendarDay.objects.create(date=dt.date(2025, 3, 12), is_working_day=False, name="test", source="administrator")
     assert not run_scan(rule_codes=[OVERDUE.code], as_of=AS_OF, warehouse=warehouse).carried
+
+
+SPEED = catalog.rule("selective_speed")
+
+
+def kept_rows(warehouse: Warehouse, name: str) -> list[tuple]:
+    with warehouse.open() as con:
+        return con.sql(f"SELECT * FROM cache.{name} ORDER BY ALL").fetchall()
+
+
+def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehouse, tmp_path):
+    """matter_times (`-- @patch applications.application_id`) re-times only the applications an import
+    or an edit touched, and holds exactly what deriving it whole gives."""
+    from qinqing.service.models import Application
+
+    assert import_dataset(OVERDUE_CASE).ok
+    codes = [OVERDUE.code, SPEED.code]  # both read matter_times, so the scan keeps it
+    run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse)
+    before = kept_rows(warehouse, "matter_times")
+    assert before
+    timed = [row[0] for row in before]
+    assert len(timed) >= 3
+    changed, copied, gone = (Application.objects.get(pk=key) for key in timed[:3])
+    changed.status, changed.completed_at = "accepted", None  # reopened: timed up to the scan date now
+    changed.save()
+    copied.pk = copied.application_id = "BJ9100"
+    copied.save()
+    gone.delete()
+
+    steps: list[tuple[str, str]] = []
+    result = run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse,
+                      progress=lambda phase, name: steps.append((phase, name)))
+    assert ("patched", "matter_times") in steps
+    patched = kept_rows(warehouse, "matter_times")
+    assert patched != before
+    keys = {row[0] for row in patched}
+    assert "BJ9100" in keys and gone.application_id not in keys
+
+    # Derived whole from a fresh copy: the same rows, and the same alerts.
+    alerts = {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()}
+    fresh = Warehouse(tmp_path / "fresh" / "copy.duckdb")
+    steps.clear()
+    run_scan(rule_codes=codes, as_of=AS_OF, full=True, warehouse=fresh,
+             progress=lambda phase, name: steps.append((phase, name)))
+    assert ("patched", "matter_times") not in steps
+    assert kept_rows(fresh, "matter_times") == patched
+    assert {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()} == alerts
+    assert set(result.outcomes) == set(codes)
+
+
+def test_a_kept_relation_is_derived_whole_when_more_than_its_table_changed(db, warehouse):
+    from qinqing.service.models import Application, ServiceItem
+
+    assert import_dataset(OVERDUE_CASE).ok
+    codes = [OVERDUE.code, SPEED.code]
+    run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse)
+    new = Application.objects.order_by("application_id").first()
+    new.pk = new.application_id = "BJ9101"
+    new.save()
+    item = ServiceItem.objects.order_by("item_code").first()
+    item.time_limit_days += 5  # the statutory limit of every matter of the item changes
+    item.save()
+    steps: list[tuple[str, str]] = []
+    run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse,
+             progress=lambda phase, name: steps.append((phase, name)))
+    assert ("view", "matter_times") in steps and ("patched", "matter_times") not in steps
+    derived = kept_rows(warehouse, "matter_times")
+    fresh = Warehouse(warehouse.path.parent / "fresh" / "copy.duckdb")
+    run_scan(rule_codes=codes, as_of=AS_OF, full=True, warehouse=fresh)
+    assert kept_rows(fresh, "matter_times") == derived

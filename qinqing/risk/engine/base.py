@@ -72,6 +72,7 @@ class Stored(Protocol):
     """The scan's columnar copy as an engine reads it (qinqing.risk.warehouse.Snapshot)."""
 
     versions: dict[str, int]
+    changes: dict[str, tuple[int, list]]  # table → (its version before the last sync, keys it re-read)
 
     def select(self, name: str, columns: list[str] | None) -> str: ...  # SQL over the copy (DuckDB)
     def parquet(self, name: str, columns: list[str] | None) -> str: ...  # a Parquet file of it (other engines)
@@ -85,12 +86,26 @@ class Seen(Protocol):
     def __call__(self, rule: Rule, alert_key: str, digest: str) -> bool: ...
 
 
+@dataclass(frozen=True)
+class Patch:
+    """How a kept derived relation can follow a change to a few rows of one table (catalog.Patch): the
+    relation was kept under `previous` (the signature of its inputs before the change); re-derive the rows
+    whose `key` is in `keys` from `table`, drop the old ones."""
+
+    previous: str
+    table: str
+    key: str
+    keys: list
+
+
 class Engine(Protocol):
     name: str
 
     def register(self, name: str, frame: pl.DataFrame) -> None: ...
     def register_stored(self, name: str, stored: Stored, columns: list[str] | None) -> None: ...
-    def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None) -> None: ...
+    # → "view" (not stored), "built", "kept" (the kept copy was current) or "patched"
+    def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None,
+                    patch: Patch | None = None) -> str: ...
     def rows(self, sql: str) -> list[dict]: ...
     def close(self) -> None: ...
 
@@ -224,18 +239,30 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
     for sql in [*(views[v] for v in the_plan.views), *(r.sql for r in the_plan.rules)]:
         for name in references(sql) & readers.keys():
             readers[name] += 1
+    patches = catalog.view_patches()
     for name in the_plan.views:
         if progress:
             progress("view", name)
         sql = render(views[name], common, where=f"view {name}")
-        key = None
+        key = patch = None
         if versions is not None:
             # Same query over the same versions of the same tables: the cached copy is still right.
-            key = signature(sql, [views[v] for v in sorted(views_read(name, views))],
-                            {t: versions.get(t) for t in sorted(tables_read(name, views))})
+            inputs = {t: versions.get(t) for t in sorted(tables_read(name, views))}
+            read = [views[v] for v in sorted(views_read(name, views))]
+            key = signature(sql, read, inputs)
+            declared = patches.get(name)
+            change = stored.changes.get(declared.table) if declared else None
+            if change is not None:
+                # Kept for the version before the last sync, which re-read a few rows of its table by
+                # key: re-deriving those rows brings it up to date.
+                previous = signature(sql, read, {**inputs, declared.table: change[0]})
+                patch = Patch(previous, declared.table, declared.key, change[1])
         # A relation read by one query only is left a plain view: storing a copy of it (person_mentions
-        # holds every shareholder and role of the registry) would only cost memory.
-        engine.materialize(name, sql, once=readers[name] <= 1, cache_key=key)
+        # holds every shareholder and role of the registry) would only cost memory; unless it says to keep it.
+        once = readers[name] <= 1 and name not in catalog.kept_views()
+        how = engine.materialize(name, sql, once=once, cache_key=key, patch=patch)
+        if how == "patched" and progress:
+            progress("patched", name)
     results: dict[str, list[Finding]] = {}
     for rule in the_plan.rules:
         if progress:

@@ -6,10 +6,16 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 import pyarrow as pa
+
+from qinqing.risk.engine.sql import reading_instead
+
+if TYPE_CHECKING:
+    from qinqing.risk.engine.base import Patch
 
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
@@ -37,17 +43,47 @@ class DuckEngine:
         """A contract table of the columnar copy, read in place (only the columns the rules read)."""
         self.con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {stored.select(name, columns)}')
 
-    def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None) -> None:
+    def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None,
+                    patch: Patch | None = None) -> str:
         if once:
             self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
-        elif cache_key is None or self._owned:
+            return "view"
+        if cache_key is None or self._owned:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
-        else:
-            held = self.con.execute("SELECT signature FROM _views WHERE name = ?", [name]).fetchone()
-            if held is None or held[0] != cache_key:
-                self.con.execute(f"CREATE OR REPLACE TABLE cache.{name} AS {sql}")
+            return "built"
+        found = self.con.execute("SELECT signature FROM _views WHERE name = ?", [name]).fetchall()
+        held = found[0] if found else None
+        how = "kept"
+        if held is not None and held[0] != cache_key and patch is not None and held[0] == patch.previous:
+            self._patch(name, sql, patch, cache_key)
+            how = "patched"
+        elif held is None or held[0] != cache_key:
+            self.con.execute(f"CREATE OR REPLACE TABLE cache.{name} AS {sql}")
+            self.con.execute("INSERT OR REPLACE INTO _views VALUES (?, ?)", [name, cache_key])
+            how = "built"
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM cache.{name}")  # noqa: S608
+        return how
+
+    def _patch(self, name: str, sql: str, patch: Patch, cache_key: str) -> None:
+        """Re-derive the kept rows of `name` whose key changed, in one transaction with the new signature."""
+        delta = f"_delta_{patch.table}"
+        self.con.register("_patch_keys", pa.table({"k": pa.array([str(k) for k in patch.keys], pa.string())}))
+        try:
+            self.con.execute(f'CREATE OR REPLACE TEMP VIEW {delta} AS SELECT * FROM "{patch.table}" '  # noqa: S608
+                             f'WHERE CAST("{patch.key}" AS VARCHAR) IN (SELECT k FROM _patch_keys)')
+            self.con.execute("BEGIN")
+            try:
+                self.con.execute(f'DELETE FROM cache.{name} WHERE CAST("{patch.key}" AS VARCHAR) '  # noqa: S608
+                                 "IN (SELECT k FROM _patch_keys)")
+                self.con.execute(f"INSERT INTO cache.{name} {reading_instead(sql, patch.table, delta)}")
                 self.con.execute("INSERT OR REPLACE INTO _views VALUES (?, ?)", [name, cache_key])
-            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM cache.{name}")  # noqa: S608
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+        finally:
+            self.con.execute(f"DROP VIEW IF EXISTS {delta}")
+            self.con.unregister("_patch_keys")
 
     def rows(self, sql: str) -> list[dict]:
         return self.con.sql(sql).to_arrow_table().to_pylist()

@@ -12,10 +12,14 @@ import shutil
 import sys
 import tempfile
 import threading
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from qinqing.risk.engine.sql import split_ctes, to_spark
+
+if TYPE_CHECKING:
+    from qinqing.risk.engine.base import Patch
 
 _session = None
 _lock = threading.Lock()
@@ -68,6 +72,7 @@ class SparkEngine:
         df = self.spark.createDataFrame(frame.to_arrow()) if frame.height else self._empty(frame)
         df.createOrReplaceTempView(name)
         self._views.append(name)
+        return "built"
 
     def register_stored(self, name: str, stored, columns: list[str] | None) -> None:
         """A contract table of the columnar copy, from a Parquet file of it: Spark reads it in parallel,
@@ -94,6 +99,7 @@ class SparkEngine:
         df = self._stage(self.spark.sql(spark_sql), name)
         df.createOrReplaceTempView(name)
         self._views.append(name)
+        return "built"
         return df
 
     def _query(self, sql: str):
@@ -105,10 +111,13 @@ class SparkEngine:
             self._step(name, to_spark(step))
         return self.spark.sql(to_spark(final))
 
-    def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None) -> None:
+    def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None,
+                    patch: Patch | None = None) -> str:
+        """Spark keeps nothing between scans: every relation is derived again (`cache_key`, `patch` unused)."""
         df = self._query(sql) if once else self._stage(self._query(sql), name)
         df.createOrReplaceTempView(name)
         self._views.append(name)
+        return "built"
 
     def rows(self, sql: str) -> list[dict]:
         return self._query(sql).toArrow().to_pylist()

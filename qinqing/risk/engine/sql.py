@@ -87,6 +87,22 @@ def split_ctes(sql: str, prefix: str) -> tuple[list[tuple[str, str]], str]:
     return steps, tree.transform(rename).sql(dialect="duckdb")
 
 
+def reading_instead(sql: str, table: str, replacement: str) -> str:
+    """`sql` (parameters filled in) reading the relation `replacement` wherever it reads `table`."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
+    if table in ctes:
+        raise RuleSqlError(f"a WITH step of the query is called {table}")
+
+    def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Table) and not node.args.get("db") and node.name == table:
+            return exp.Table(this=exp.to_identifier(replacement),
+                             alias=exp.TableAlias(this=exp.to_identifier(node.alias or node.name)))
+        return node
+
+    return tree.transform(swap).sql(dialect="duckdb")
+
+
 @lru_cache(maxsize=512)
 def column_names(sql: str) -> tuple[frozenset[str], frozenset[str]]:
     """The column names a query mentions, and the tables it reads with `SELECT *` (all columns needed)."""

@@ -4,7 +4,9 @@
 -- person of that name whose full number fits the mask but is another one (the registry's own record
 -- tells them apart); a masked declared number also needs the declared birth date to agree. A name alone,
 -- or two masked numbers, never prove anything. Masks keep the last four characters visible (GB/T 35273
--- practice), which is what the equi-join below uses.
+-- practice), which is what the equi-join below uses. Each stake carries the firm's registered name
+-- (`enterprise_name`), looked up once here: this relation is kept while its inputs are unchanged, so
+-- the ownership walk and the rules that name the firm need not search the whole register again.
 WITH m AS (
     SELECT *, person_id LIKE '%*%' AS masked
     FROM person_mentions
@@ -51,9 +53,14 @@ masked_declaration AS (
     WHERE NOT m.masked AND k.masked AND k.kin_birth IS NOT NULL
       AND m.person_id LIKE replace(k.kin_id, '*', '_')
       AND substr(m.person_id, 7, 8) = strftime(k.kin_birth, '%Y%m%d')
+),
+matched AS (
+    SELECT * FROM by_full_number
+    UNION ALL
+    SELECT * FROM masked_mention
+    UNION ALL
+    SELECT * FROM masked_declaration
 )
-SELECT * FROM by_full_number
-UNION ALL
-SELECT * FROM masked_mention
-UNION ALL
-SELECT * FROM masked_declaration
+SELECT s.*, e.name AS enterprise_name
+FROM matched AS s
+JOIN enterprises AS e ON e.uscc = s.enterprise_uscc

@@ -3,6 +3,9 @@
 -- still pending. Withdrawn matters, items without a statutory limit and decisions without a date (no
 -- measurable time) are left out. The delay rules (overdue_matters, selective_speed) judge these times;
 -- keeping them as one relation means a province's million matters are timed once per change, not per rule.
+-- One row per application at most, depending on no other application: a kept copy follows new and changed
+-- applications by timing those alone.
+-- @patch applications.application_id
 WITH apps AS (
     SELECT a.application_id, a.item_code, a.enterprise_uscc, a.handler_official_id AS handler, a.status,
            coalesce(a.returns, 0) AS returns, s.department_code AS unit, s.name AS item_name,

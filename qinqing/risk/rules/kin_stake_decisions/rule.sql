@@ -12,18 +12,17 @@ WITH stakes AS (
            CAST(NULL AS DOUBLE) AS effective_share, 0 AS layers,
            CASE WHEN s.relation = 'self' THEN [{
                     'subject': 'official:' || s.official_id, 'subject_label': s.kin_name, 'relation': 'has_role',
-                    'object': 'enterprise:' || s.enterprise_uscc, 'object_label': e.name,
+                    'object': 'enterprise:' || s.enterprise_uscc, 'object_label': s.enterprise_name,
                     'detail': s.role || '; ' || s.matched_by || ' ' || s.person_id}]
                 ELSE [{
                     'subject': 'official:' || s.official_id, 'subject_label': s.official_name,
                     'relation': 'declared_relative', 'object': 'person:' || s.kin_id,
                     'object_label': s.kin_name, 'detail': s.relation}, {
                     'subject': 'person:' || s.kin_id, 'subject_label': s.kin_name, 'relation': 'has_role',
-                    'object': 'enterprise:' || s.enterprise_uscc, 'object_label': e.name,
+                    'object': 'enterprise:' || s.enterprise_uscc, 'object_label': s.enterprise_name,
                     'detail': s.role || '; ' || s.matched_by || ' ' || s.person_id}]
            END AS path
     FROM kin_stakes AS s
-    JOIN enterprises AS e ON e.uscc = s.enterprise_uscc
     WHERE s.link = 'role' AND list_contains($roles, s.role)
 ),
 strongest AS (  -- one stake per official and firm: the largest share, then the shortest chain
