@@ -129,14 +129,23 @@ class Patch:
     key: str
 
 
-_KEEP = re.compile(r"^--\s*@keep\s*$", re.MULTILINE)
+def _declaring(word: str) -> frozenset[str]:
+    pattern = re.compile(rf"^--\s*@{word}\s*$", re.MULTILINE)
+    return frozenset(name for name, sql in views().items() if pattern.search(sql))
 
 
 @cache
 def kept_views() -> frozenset[str]:
     """Views that declare `-- @keep`: kept between scans even when one query reads them (by default such a
     relation is left a plain view of its reader), because their inputs change less often than the reader's."""
-    return frozenset(name for name, sql in views().items() if _KEEP.search(sql))
+    return _declaring("keep")
+
+
+@cache
+def memory_views() -> frozenset[str]:
+    """Views that declare `-- @memory`: derived afresh in memory for each scan that reads them, never kept
+    in the columnar copy (whose compression makes wide look-ups slow)."""
+    return _declaring("memory")
 
 
 _PATCH = re.compile(r"^--\s*@patch\s+([a-z_]+)\.([a-z_]+)\s*$", re.MULTILINE)

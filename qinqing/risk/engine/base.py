@@ -245,7 +245,7 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
             progress("view", name)
         sql = render(views[name], common, where=f"view {name}")
         key = patch = None
-        if versions is not None:
+        if versions is not None and name not in catalog.memory_views():
             # Same query over the same versions of the same tables: the cached copy is still right.
             inputs = {t: versions.get(t) for t in sorted(tables_read(name, views))}
             read = [views[v] for v in sorted(views_read(name, views))]
@@ -259,7 +259,7 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
                 patch = Patch(previous, declared.table, declared.key, change[1])
         # A relation read by one query only is left a plain view: storing a copy of it (person_mentions
         # holds every shareholder and role of the registry) would only cost memory; unless it says to keep it.
-        once = readers[name] <= 1 and name not in catalog.kept_views()
+        once = readers[name] <= 1 and not {name} & (catalog.kept_views() | catalog.memory_views())
         how = engine.materialize(name, sql, once=once, cache_key=key, patch=patch)
         if how == "patched" and progress:
             progress("patched", name)

@@ -72,7 +72,7 @@ inflow_facts AS (
                                || CASE WHEN pk.official_id IS NOT NULL THEN '; payer is the declared ' || pk.relation
                                        ELSE '' END}})), lambda x: x.f) AS facts
     FROM inflows AS f
-    LEFT JOIN enterprises AS e ON e.uscc = f.payer_id
+    LEFT JOIN enterprise_names AS e ON e.uscc = f.payer_id
     LEFT JOIN (SELECT official_id, kin_id, min(kin_name) AS kin_name, min(relation) AS relation
                FROM kin WHERE kin_id IS NOT NULL GROUP BY official_id, kin_id) AS pk
       ON pk.official_id = f.official_id AND pk.kin_id = f.payer_id

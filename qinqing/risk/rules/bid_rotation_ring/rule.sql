@@ -95,7 +95,7 @@ member_stats AS (
            count(*) AS bids, sum(CASE WHEN p.won THEN 1 ELSE 0 END) AS wins,
            avg(CASE WHEN NOT p.won AND p.winner_in_group THEN p.margin END) AS avg_margin
     FROM priced AS p
-    LEFT JOIN enterprises AS e ON e.uscc = p.bidder_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = p.bidder_uscc
     WHERE p.in_group
     GROUP BY p.buyer, p.group_key, p.bidder_uscc, e.name
 ),
@@ -131,7 +131,7 @@ facts AS (
                       || CASE WHEN coalesce(t.losers, '') = '' THEN '' ELSE '；成员报价较中标价：' || t.losers END
                       || '；有效投标 ' || CAST(t.n_bids AS VARCHAR) || ' 家，圈外 ' || CAST(t.outsiders AS VARCHAR) || ' 家'} AS fact
     FROM tender_lines AS t
-    LEFT JOIN enterprises AS e ON e.uscc = t.winner
+    LEFT JOIN enterprise_names AS e ON e.uscc = t.winner
 ),
 evidence AS (
     SELECT buyer, group_key, list_transform(list_sort(array_agg({'k': k, 'f': fact})), lambda x: x.f) AS evidence

@@ -76,7 +76,7 @@ facts AS (
                       || CASE WHEN a.end_raw IS NULL THEN 'open' ELSE strftime(a.end_raw, '%Y-%m-%d') END
                       || '; ' || a.reason} AS fact
     FROM alerts AS a
-    JOIN enterprises AS e ON e.uscc = a.uscc
+    JOIN enterprise_names AS e ON e.uscc = a.uscc
     UNION ALL
     SELECT a.uscc, a.start_date, '1' AS k,
            {'subject': 'case:' || c.case_id, 'subject_label': c.case_id, 'relation': 'bribed',
@@ -96,7 +96,7 @@ facts AS (
                       || CASE WHEN h.won THEN '; awarded ' || coalesce(strftime(h.award_day, '%Y-%m-%d'), '?') ELSE '' END} AS fact
     FROM tender_hits AS h
     JOIN alerts AS a ON a.uscc = h.uscc AND a.start_date = h.start_date
-    JOIN enterprises AS e ON e.uscc = h.uscc
+    JOIN enterprise_names AS e ON e.uscc = h.uscc
     LEFT JOIN departments AS dp ON dp.code = h.buyer_department_code
     UNION ALL
     SELECT p.uscc, p.start_date, '3' || strftime(p.day, '%Y-%m-%d') || p.application_id AS k,
@@ -106,7 +106,7 @@ facts AS (
                              strftime(p.day, '%Y-%m-%d'))} AS fact
     FROM payment_hits AS p
     JOIN alerts AS a ON a.uscc = p.uscc AND a.start_date = p.start_date
-    JOIN enterprises AS e ON e.uscc = p.uscc
+    JOIN enterprise_names AS e ON e.uscc = p.uscc
     LEFT JOIN departments AS dp ON dp.code = p.unit
 ),
 evidence AS (
@@ -128,6 +128,6 @@ SELECT a.uscc || '|' || strftime(a.start_date, '%Y-%m-%d') AS alert_key,
        CASE WHEN c.subject_official_id IS NULL THEN CAST(NULL AS VARCHAR[]) ELSE [c.subject_official_id] END AS official_id,
        ev.evidence
 FROM alerts AS a
-JOIN enterprises AS e ON e.uscc = a.uscc
+JOIN enterprise_names AS e ON e.uscc = a.uscc
 JOIN evidence AS ev ON ev.uscc = a.uscc AND ev.start_date = a.start_date
 LEFT JOIN cases AS c ON c.case_id = a.case_id

@@ -138,7 +138,7 @@ facts AS (
                                         THEN '，登记自 ' || strftime(min(r.start_date), '%Y-%m-%d') ELSE '' END
                       || CASE WHEN r.via = 'pm' THEN '；以身份证号识别' ELSE '；以电话识别 ' || r.ident END} AS fact
     FROM borrowed AS r
-    LEFT JOIN enterprises AS e ON e.uscc = r.reg_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = r.reg_uscc
     GROUP BY r.reg_uscc, r.via, r.ident, r.person_name, e.name
     UNION ALL
     SELECT 'firm:' || r.reg_uscc AS key, '1' || strftime(x.bid_day, '%Y-%m-%d') || r.tender_id || r.bidder_uscc || r.via AS k,
@@ -150,7 +150,7 @@ facts AS (
                       || '；此人未在投标企业登记，其登记企业未参与该项目投标'} AS fact
     FROM borrowed AS r
     JOIN borrowed_bids AS x ON x.reg_uscc = r.reg_uscc AND x.tender_id = r.tender_id AND x.bidder_uscc = r.bidder_uscc
-    LEFT JOIN enterprises AS e ON e.uscc = r.bidder_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = r.bidder_uscc
     GROUP BY r.reg_uscc, r.tender_id, r.bidder_uscc, r.via, r.ident, x.bid_day, x.title, x.contact_name, x.contact_phone, e.name
     UNION ALL
     SELECT 'firm:' || x.reg_uscc AS key, '2' || strftime(x.bid_day, '%Y-%m-%d') || x.tender_id || x.bidder_uscc AS k,
@@ -161,7 +161,7 @@ facts AS (
                       || CASE WHEN x.amount IS NULL THEN '' ELSE printf('；报价 %.2f 万元', CAST(x.amount AS DOUBLE) / 10000.0) END
                       || CASE WHEN x.winner AND x.awarded IS NOT NULL THEN '；定标 ' || strftime(x.awarded, '%Y-%m-%d') ELSE '' END} AS fact
     FROM borrowed_bids AS x
-    LEFT JOIN enterprises AS e ON e.uscc = x.bidder_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = x.bidder_uscc
     LEFT JOIN departments AS d ON d.code = x.buyer_department_code
     UNION ALL
     SELECT 'firm:' || m.reg_uscc AS key, '3' || m.bidder_uscc AS k,
@@ -174,7 +174,7 @@ facts AS (
                       || '），为中标金额 ' || printf('%.2f', CAST(m.won_amount AS DOUBLE) / 10000.0) || ' 万元的 '
                       || CAST(CAST(floor(100.0 * CAST(m.paid AS DOUBLE) / CAST(m.won_amount AS DOUBLE) + 0.5) AS BIGINT) AS VARCHAR) || '%'} AS fact
     FROM money AS m
-    LEFT JOIN enterprises AS e ON e.uscc = m.bidder_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = m.bidder_uscc
     LEFT JOIN enterprises AS r ON r.uscc = m.reg_uscc
     UNION ALL
     SELECT 'person:' || r.pm_id AS key, '0' || r.enterprise_uscc || r.role || strftime(r.start_date, '%Y-%m-%d') AS k,
@@ -183,7 +183,7 @@ facts AS (
             'detail': r.role || CASE WHEN r.start_date > DATE '1900-01-01' THEN '，登记自 ' || strftime(r.start_date, '%Y-%m-%d') ELSE '' END
                       || CASE WHEN r.end_date < DATE '9999-12-31' THEN '，至 ' || strftime(r.end_date, '%Y-%m-%d') ELSE '' END} AS fact
     FROM person_regs AS r
-    LEFT JOIN enterprises AS e ON e.uscc = r.enterprise_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = r.enterprise_uscc
     UNION ALL
     SELECT 'person:' || s.pm_id AS key, '1' || strftime(s.bid_day, '%Y-%m-%d') || s.tender_id || s.bidder_uscc AS k,
            {'subject': 'person:' || s.pm_id, 'subject_label': coalesce(n.person_name, '项目经理'), 'relation': 'named_on_bid',
@@ -193,7 +193,7 @@ facts AS (
                       || CASE WHEN s.amount IS NULL THEN '' ELSE printf('；报价 %.2f 万元', CAST(s.amount AS DOUBLE) / 10000.0) END
                       || CASE WHEN s.winner THEN '；中标' ELSE '' END} AS fact
     FROM spread_bids AS s
-    LEFT JOIN enterprises AS e ON e.uscc = s.bidder_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = s.bidder_uscc
     LEFT JOIN (SELECT pm_id, min(person_name) AS person_name FROM person_regs GROUP BY pm_id) AS n ON n.pm_id = s.pm_id
 ),
 evidence AS (
@@ -219,7 +219,7 @@ SELECT 'firm:' || f.reg_uscc AS alert_key,
 FROM firm_sum AS f
 JOIN evidence AS ev ON ev.key = 'firm:' || f.reg_uscc
 LEFT JOIN firm_money AS m ON m.reg_uscc = f.reg_uscc
-LEFT JOIN enterprises AS e ON e.uscc = f.reg_uscc
+LEFT JOIN enterprise_names AS e ON e.uscc = f.reg_uscc
 UNION ALL
 SELECT 'person:' || p.pm_id AS alert_key,
        least(100.0, 40.0 + 10.0 * least(3, p.firms - 1)

@@ -118,7 +118,7 @@ facts AS (
                       || CASE WHEN f.during_pending THEN '; while a matter of the firm was pending' ELSE '' END} AS fact
     FROM flagged AS f
     JOIN officials AS o ON o.official_id = f.official_id
-    JOIN enterprises AS e ON e.uscc = f.enterprise_uscc
+    JOIN enterprise_names AS e ON e.uscc = f.enterprise_uscc
     UNION ALL
     SELECT l.official_id, l.enterprise_uscc, '1' || strftime(l.submitted, '%Y-%m-%d') || l.application_id AS k,
            {'subject': 'enterprise:' || l.enterprise_uscc, 'subject_label': e.name, 'relation': 'applied',
@@ -128,7 +128,7 @@ facts AS (
                       || CASE WHEN l.personally THEN '; handled by the official' ELSE '' END
                       || CASE WHEN l.pending THEN '; pending at a contact' ELSE '; completed before a contact' END} AS fact
     FROM linked AS l
-    JOIN enterprises AS e ON e.uscc = l.enterprise_uscc
+    JOIN enterprise_names AS e ON e.uscc = l.enterprise_uscc
     LEFT JOIN departments AS dp ON dp.code = l.unit
 ),
 evidence AS (
@@ -161,6 +161,6 @@ SELECT a.official_id || '|' || a.enterprise_uscc AS alert_key,
        ev.evidence
 FROM alerts AS a
 JOIN officials AS o ON o.official_id = a.official_id
-JOIN enterprises AS e ON e.uscc = a.enterprise_uscc
+JOIN enterprise_names AS e ON e.uscc = a.enterprise_uscc
 JOIN evidence AS ev ON ev.official_id = a.official_id AND ev.enterprise_uscc = a.enterprise_uscc
 LEFT JOIN names AS n ON n.official_id = a.official_id AND n.enterprise_uscc = a.enterprise_uscc

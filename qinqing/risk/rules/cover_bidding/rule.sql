@@ -67,14 +67,14 @@ named AS (
     SELECT c.*, m.winner AS beneficiary, m.losses, m.met, m.winner_wins, coalesce(e.name, c.firm) AS firm_name
     FROM covers AS c
     JOIN met AS m ON m.buyer = c.buyer AND m.firm = c.firm
-    LEFT JOIN enterprises AS e ON e.uscc = c.firm
+    LEFT JOIN enterprise_names AS e ON e.uscc = c.firm
     WHERE m.losses >= $min_same_winner AND CAST(m.winner_wins AS DOUBLE) >= $beneficiary_share * CAST(m.met AS DOUBLE)
 ),
 schemes AS (
     SELECT n.buyer, n.beneficiary, count(*) AS covers, min(n.q) AS q, max(n.m) AS m,
            coalesce(max(e.name), n.beneficiary) AS beneficiary_name, coalesce(max(d.name), n.buyer) AS buyer_name
     FROM named AS n
-    LEFT JOIN enterprises AS e ON e.uscc = n.beneficiary
+    LEFT JOIN enterprise_names AS e ON e.uscc = n.beneficiary
     LEFT JOIN departments AS d ON d.code = n.buyer
     GROUP BY n.buyer, n.beneficiary
 ),

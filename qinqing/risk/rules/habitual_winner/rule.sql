@@ -70,7 +70,7 @@ alerts AS (
            CASE WHEN q.awarded > 0 THEN q.amount_here / q.awarded ELSE 0.0 END AS amount_share,
            coalesce(e.name, q.firm) AS firm_name, coalesce(d.name, q.buyer) AS buyer_name
     FROM qvalues AS q
-    LEFT JOIN enterprises AS e ON e.uscc = q.firm
+    LEFT JOIN enterprise_names AS e ON e.uscc = q.firm
     LEFT JOIN departments AS d ON d.code = q.buyer
     WHERE q.q <= $max_q AND q.w_here >= $min_wins AND CAST(q.w_here AS DOUBLE) / CAST(q.tenders AS DOUBLE) >= $min_share
 ),

@@ -86,7 +86,7 @@ facts AS (  -- decisions of one kind on one thing by one unit, as one fact
                               ELSE '' END
                       || CASE WHEN bool_or(h.via_power) THEN '; needs a power of the post' ELSE '' END} AS fact
     FROM per_hit AS h
-    JOIN enterprises AS e ON e.uscc = h.enterprise_uscc
+    JOIN enterprise_names AS e ON e.uscc = h.enterprise_uscc
     LEFT JOIN departments AS dp ON dp.code = h.unit
     GROUP BY h.official_id, h.enterprise_uscc, h.kind, h.unit, h.what, dp.name, e.name
 ),
@@ -124,4 +124,4 @@ FROM alerts AS a
 JOIN strongest AS st ON st.official_id = a.official_id AND st.enterprise_uscc = a.enterprise_uscc
 JOIN fact_lists AS fl ON fl.official_id = a.official_id AND fl.enterprise_uscc = a.enterprise_uscc
 JOIN officials AS o ON o.official_id = a.official_id
-JOIN enterprises AS e ON e.uscc = a.enterprise_uscc
+JOIN enterprise_names AS e ON e.uscc = a.enterprise_uscc

@@ -42,7 +42,7 @@ events AS (  -- money flows (with the kin firm) and dealings (without), one rela
            CAST(NULL AS VARCHAR) AS what, CAST(NULL AS VARCHAR) AS post_unit, FALSE AS personally, FALSE AS via_power
     FROM kf AS k
     JOIN transactions AS t ON t.payee_id = k.enterprise_uscc
-    JOIN enterprises AS e ON e.uscc = t.payer_id
+    JOIN enterprise_names AS e ON e.uscc = t.payer_id
     LEFT JOIN kf AS own ON own.official_id = k.official_id AND own.enterprise_uscc = t.payer_id
     WHERE list_contains($kinds, t.kind) AND t.date <= $as_of AND t.date > $as_of - INTERVAL $years YEAR
       AND t.payer_id <> k.enterprise_uscc AND own.enterprise_uscc IS NULL
@@ -53,7 +53,7 @@ events AS (  -- money flows (with the kin firm) and dealings (without), one rela
            CAST(NULL AS VARCHAR) AS what, CAST(NULL AS VARCHAR) AS post_unit, FALSE AS personally, FALSE AS via_power
     FROM kf AS k
     JOIN transactions AS t ON t.payer_id = k.enterprise_uscc
-    JOIN enterprises AS e ON e.uscc = t.payee_id
+    JOIN enterprise_names AS e ON e.uscc = t.payee_id
     LEFT JOIN kf AS own ON own.official_id = k.official_id AND own.enterprise_uscc = t.payee_id
     WHERE t.kind = 'loan' AND t.date <= $as_of AND t.date > $as_of - INTERVAL $years YEAR
       AND t.payee_id <> k.enterprise_uscc AND own.enterprise_uscc IS NULL
@@ -152,9 +152,9 @@ facts AS (  -- the flows of one direction and kind between two parties, or a cou
            list_sort(array_agg(DISTINCT f.post_unit)) AS post_units
     FROM firm_marked AS f
     JOIN officials AS o ON o.official_id = f.official_id
-    JOIN enterprises AS ce ON ce.uscc = f.counterparty
-    LEFT JOIN enterprises AS pe ON pe.uscc = f.payer_id
-    LEFT JOIN enterprises AS ye ON ye.uscc = f.payee_id
+    JOIN enterprise_names AS ce ON ce.uscc = f.counterparty
+    LEFT JOIN enterprise_names AS pe ON pe.uscc = f.payer_id
+    LEFT JOIN enterprise_names AS ye ON ye.uscc = f.payee_id
     LEFT JOIN departments AS dp ON dp.code = f.unit
     WHERE f.firm_in_office = 1
     GROUP BY f.official_id, f.kin_firm, f.counterparty, f.row_type, f.payer_id, f.payee_id, f.kind, f.unit, f.what,
@@ -195,4 +195,4 @@ SELECT a.official_id || '|' || a.firm AS alert_key,
        list_concat(k.path, a.facts) AS evidence
 FROM alerts AS a
 JOIN kf AS k ON k.official_id = a.official_id AND k.enterprise_uscc = a.firm
-JOIN enterprises AS e ON e.uscc = a.firm
+JOIN enterprise_names AS e ON e.uscc = a.firm

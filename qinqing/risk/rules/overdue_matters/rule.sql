@@ -95,7 +95,7 @@ late AS (  -- the overdue matters of the alerts, one fact each (the longest firs
     FROM flagged AS f
     JOIN alerts AS al ON al.handler = f.handler AND al.item_code = f.item_code
     LEFT JOIN officials AS o ON o.official_id = f.handler
-    LEFT JOIN enterprises AS e ON e.uscc = f.enterprise_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = f.enterprise_uscc
     WHERE f.overdue
 ),
 late_lists AS (

@@ -88,7 +88,7 @@ returned AS (
     FROM apps AS ap
     JOIN alerts AS al ON al.handler = ap.handler AND al.item_code = ap.item_code
     LEFT JOIN officials AS o ON o.official_id = ap.handler
-    LEFT JOIN enterprises AS e ON e.uscc = ap.enterprise_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = ap.enterprise_uscc
     WHERE ap.repeated
 ),
 returned_lists AS (

@@ -204,7 +204,7 @@ named AS (
 alert_firms AS (  -- an alert needs a favoured firm
     SELECT n.*, coalesce(e.name, n.enterprise_uscc) AS firm_name, coalesce(o.name, n.handler) AS handler_name
     FROM named AS n
-    LEFT JOIN enterprises AS e ON e.uscc = n.enterprise_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = n.enterprise_uscc
     LEFT JOIN officials AS o ON o.official_id = n.handler
     WHERE n.favoured > 0
 ),

@@ -90,7 +90,7 @@ facts AS (
                       || CASE WHEN b.winner THEN '；中标' ELSE '' END} AS fact
     FROM linked AS l
     JOIN b ON b.tender_id = l.tender_id AND b.bidder_uscc = l.bidder_uscc
-    LEFT JOIN enterprises AS e ON e.uscc = l.bidder_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = l.bidder_uscc
     UNION ALL
     SELECT r.tender_id, '2' || r.via || r.ident || r.enterprise_uscc || r.role AS k,
            {'subject': CASE WHEN r.via = 'phone' THEN 'phone:' || r.ident ELSE 'person:' || r.ident END,
@@ -99,7 +99,7 @@ facts AS (
             'detail': r.role || CASE WHEN r.start_date > DATE '1900-01-01' THEN '，登记自 ' || strftime(r.start_date, '%Y-%m-%d') ELSE '' END
                       || CASE WHEN l.bidder_uscc IS NULL THEN '（未参与本次投标）' ELSE '（本次投标人之一）' END} AS fact
     FROM registered AS r
-    LEFT JOIN enterprises AS e ON e.uscc = r.enterprise_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = r.enterprise_uscc
     LEFT JOIN (SELECT DISTINCT tender_id, bidder_uscc FROM linked) AS l
       ON l.tender_id = r.tender_id AND l.bidder_uscc = r.enterprise_uscc
     UNION ALL
@@ -111,7 +111,7 @@ facts AS (
                       || CASE WHEN s.winner_linked = 1 THEN '；中标人是共用联系方式的投标人之一' ELSE '；中标人不在其中' END} AS fact
     FROM b
     JOIN tender_sum AS s ON s.tender_id = b.tender_id
-    LEFT JOIN enterprises AS e ON e.uscc = b.bidder_uscc
+    LEFT JOIN enterprise_names AS e ON e.uscc = b.bidder_uscc
     WHERE b.winner
 ),
 evidence AS (
@@ -139,4 +139,4 @@ JOIN tenders AS t ON t.tender_id = s.tender_id
 JOIN evidence AS ev ON ev.tender_id = s.tender_id
 JOIN (SELECT tender_id, max(via) AS via FROM links GROUP BY tender_id) AS max_via ON max_via.tender_id = s.tender_id
 LEFT JOIN reg_sum AS r ON r.tender_id = s.tender_id
-LEFT JOIN enterprises AS w ON w.uscc = s.winner_uscc
+LEFT JOIN enterprise_names AS w ON w.uscc = s.winner_uscc
