@@ -8,7 +8,9 @@
 -- count; at least one of them must fall within the span of the posts (or liaisons) through which the
 -- counterparty deals with him (from the first such period's start to the last one's end).
 -- Flows and dealings are one relation with windows over it, not joins of one on the other: Spark plans
--- a CTE once per reader, and self-joins of deep CTEs overwhelm its analyser.
+-- a CTE once per reader, and self-joins of deep CTEs overwhelm its analyser. Dealings are read only for
+-- firms on the other side of some flow (`paid`): a pair without money never makes an alert, and a
+-- province has a million matters and four million liaisons.
 WITH kf AS (  -- one stake per official and firm: the largest share, then the shortest chain
     SELECT official_id, enterprise_uscc, max(official_name) AS official_name,
            max_by(kin_name, printf('%.9f', effective_share) || printf('%03d', 9 - layers) || kin_name || relation) AS kin_name,
@@ -26,6 +28,17 @@ post_units AS (
     JOIN unit_tree AS u ON u.ancestor_code = p.department_code
     WHERE p.start_date <= $as_of AND p.official_id IN (SELECT official_id FROM kin_firms)
 ),
+paid AS (  -- every firm on the other side of a counted flow (a superset): only their dealings can matter
+    SELECT t.payer_id AS counterparty
+    FROM kf AS k
+    JOIN transactions AS t ON t.payee_id = k.enterprise_uscc
+    WHERE list_contains($kinds, t.kind) AND t.date <= $as_of AND t.date > $as_of - INTERVAL $years YEAR
+    UNION
+    SELECT t.payee_id AS counterparty
+    FROM kf AS k
+    JOIN transactions AS t ON t.payer_id = k.enterprise_uscc
+    WHERE t.kind = 'loan' AND t.date <= $as_of AND t.date > $as_of - INTERVAL $years YEAR
+),
 matters AS (
     SELECT a.application_id, a.enterprise_uscc, a.handler_official_id, s.department_code AS unit, s.name AS what,
            CAST(coalesce(a.completed_at, a.accepted_at, a.submitted_at) AS DATE) AS day
@@ -33,6 +46,7 @@ matters AS (
     JOIN service_items AS s ON s.item_code = a.item_code
     WHERE a.status <> 'withdrawn'
       AND CAST(coalesce(a.completed_at, a.accepted_at, a.submitted_at) AS DATE) <= $as_of
+      AND a.enterprise_uscc IN (SELECT counterparty FROM paid)
 ),
 events AS (  -- money flows (with the kin firm) and dealings (without), one relation
     -- money from another firm to the kin firm: payments, transfers, subcontracts, loans
@@ -86,6 +100,7 @@ events AS (  -- money flows (with the kin firm) and dealings (without), one rela
      AND CAST(coalesce(t.awarded_at, t.published_at) AS DATE) BETWEEN pu.start_date AND pu.end_date
     WHERE b.winner
       AND CAST(coalesce(t.awarded_at, t.published_at) AS DATE) <= $as_of
+      AND b.bidder_uscc IN (SELECT counterparty FROM paid)
     UNION ALL  -- firms the official is assigned to as liaison
     SELECT l.official_id, CAST(NULL AS VARCHAR) AS firm, l.enterprise_uscc AS counterparty, 'liaison' AS row_type,
            CAST(NULL AS VARCHAR) AS payer_id, CAST(NULL AS VARCHAR) AS payee_id, CAST(NULL AS VARCHAR) AS kind,
@@ -94,6 +109,7 @@ events AS (  -- money flows (with the kin firm) and dealings (without), one rela
            l.role AS what, CAST(NULL AS VARCHAR) AS post_unit, TRUE AS personally, FALSE AS via_power
     FROM liaisons AS l
     WHERE l.start_date <= $as_of AND l.official_id IN (SELECT official_id FROM kin_firms)
+      AND l.enterprise_uscc IN (SELECT counterparty FROM paid)
 ),
 marked AS (  -- per official and counterparty: is there money, is there a dealing, their span, the kin firms paid
     SELECT ev.*,
