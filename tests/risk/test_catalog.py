@@ -29,3 +29,30 @@ def test_reading_instead_swaps_the_table_and_keeps_its_alias():
     out = reading_instead(sql, "applications", "_delta_applications")
     assert references(out) == {"_delta_applications"}
     assert "AS a" in out
+
+
+def test_what_a_query_reads_is_parsed_once_and_kept_on_disk(monkeypatch, tmp_path):
+    from qinqing.risk.engine import sql as rule_sql
+
+    facts = tmp_path / "risk" / "sql-facts.json"
+    monkeypatch.setattr(rule_sql, "_facts_path", lambda: facts)
+
+    def fresh_process() -> None:
+        monkeypatch.setattr(rule_sql, "_facts_store", None)
+        rule_sql._facts.cache_clear()
+
+    query = "WITH x AS (SELECT a.id, b.* FROM applications AS a JOIN bids AS b ON true) SELECT id FROM x"
+    fresh_process()
+    assert rule_sql.references(query) == {"applications", "bids"}
+    assert facts.exists()
+    fresh_process()
+
+    def no_parse(sql: str):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(rule_sql, "_tree", no_parse)
+    names, starred = rule_sql.column_names(query)
+    assert "id" in names and starred == {"applications", "bids"}
+    with pytest.raises(AssertionError, match="parsed again"):  # another text is another query
+        rule_sql.references(query + " WHERE id > 1")
+    fresh_process()

@@ -7,8 +7,13 @@ sqlglot translates them for Spark so both engines run one definition.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import re
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
@@ -50,12 +55,71 @@ def _tree(sql: str) -> exp.Expression:
     return sqlglot.parse_one(_PLACEHOLDER.sub("NULL", sql), read="duckdb")
 
 
+# What a query reads is kept on disk (var/risk/sql-facts.json) by a digest of its text: parsing the
+# catalogue's queries takes sqlglot about half a second, which every `qinqing scan` process paid before
+# its first step. Bump the version when the questions below change how they read a tree.
+_FACTS_VERSION = "1"
+_facts_store: dict[str, list[list[str]]] | None = None
+
+
+def _facts_path() -> Path | None:
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR) / "risk" / "sql-facts.json" if settings.configured else None
+
+
+def _load_facts() -> dict[str, list[list[str]]]:
+    global _facts_store
+    if _facts_store is None:
+        path = _facts_path()
+        try:
+            _facts_store = json.loads(path.read_text(encoding="utf-8")) if path else {}
+        except (OSError, ValueError):
+            _facts_store = {}  # missing or unreadable: parse again
+    return _facts_store
+
+
+def _save_facts(store: dict[str, list[list[str]]]) -> None:
+    path = _facts_path()
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                         suffix=".partial") as out:
+            json.dump(store, out)
+        os.replace(out.name, path)  # readers see the old file or the new one, never half of one
+    except OSError:
+        pass  # a read-only var/ only costs the parse
+
+
 @lru_cache(maxsize=512)
+def _facts(sql: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(relations read, column names mentioned, relations read with `SELECT *`) of a query."""
+    key = hashlib.sha256(f"{_FACTS_VERSION}\x1f{sqlglot.__version__}\x1f{sql}".encode()).hexdigest()
+    store = _load_facts()
+    if key not in store:
+        tree = _tree(sql)
+        ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
+        read = {t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}
+        names = {c.name for c in tree.find_all(exp.Column) if c.name}
+        starred: set[str] = set()
+        for select in tree.find_all(exp.Select):
+            if any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
+                   for e in select.expressions):
+                source = select.args.get("from") or select.args.get("from_")
+                starred.update(t.name for t in (source.find_all(exp.Table) if source else ()))
+                for join in select.args.get("joins") or ():
+                    starred.update(t.name for t in join.find_all(exp.Table))
+        store[key] = [sorted(read), sorted(names), sorted(starred)]
+        _save_facts(store)
+    read, names, starred = store[key]
+    return frozenset(read), frozenset(names), frozenset(starred)
+
+
 def references(sql: str) -> frozenset[str]:
     """The tables and views a query reads (its own CTE names excluded)."""
-    tree = _tree(sql)
-    ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
-    return frozenset(t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes)
+    return _facts(sql)[0]
 
 
 @lru_cache(maxsize=512)
@@ -103,17 +167,7 @@ def reading_instead(sql: str, table: str, replacement: str) -> str:
     return tree.transform(swap).sql(dialect="duckdb")
 
 
-@lru_cache(maxsize=512)
 def column_names(sql: str) -> tuple[frozenset[str], frozenset[str]]:
     """The column names a query mentions, and the tables it reads with `SELECT *` (all columns needed)."""
-    tree = _tree(sql)
-    names = frozenset(c.name for c in tree.find_all(exp.Column) if c.name)
-    starred: set[str] = set()
-    for select in tree.find_all(exp.Select):
-        if any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
-               for e in select.expressions):
-            source = select.args.get("from") or select.args.get("from_")
-            starred.update(t.name for t in (source.find_all(exp.Table) if source else ()))
-            for join in select.args.get("joins") or ():
-                starred.update(t.name for t in join.find_all(exp.Table))
-    return names, frozenset(starred)
+    _, names, starred = _facts(sql)
+    return names, starred
