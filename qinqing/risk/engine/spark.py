@@ -72,7 +72,6 @@ class SparkEngine:
         df = self.spark.createDataFrame(frame.to_arrow()) if frame.height else self._empty(frame)
         df.createOrReplaceTempView(name)
         self._views.append(name)
-        return "built"
 
     def register_stored(self, name: str, stored, columns: list[str] | None) -> None:
         """A contract table of the columnar copy, from a Parquet file of it: Spark reads it in parallel,
@@ -99,7 +98,6 @@ class SparkEngine:
         df = self._stage(self.spark.sql(spark_sql), name)
         df.createOrReplaceTempView(name)
         self._views.append(name)
-        return "built"
         return df
 
     def _query(self, sql: str):

@@ -5,10 +5,12 @@
 -- the same item (other handlers; shrunk towards the city rate of items with the same time limit, so an
 -- item nobody else handles still has a baseline). One-sided binomial likelihood-ratio test, p from the
 -- normal tail (Abramowitz–Stegun 7.1.26), Benjamini–Hochberg q across every handler × item tested.
-WITH timed AS (
+-- The first steps are read twice; NOT MATERIALIZED has each reader scan the kept matter_times again,
+-- which is cheaper than holding a province's million matters in between (Spark runs steps apart anyway).
+WITH timed AS NOT MATERIALIZED (
     SELECT * FROM matter_times
 ),
-flagged AS (
+flagged AS NOT MATERIALIZED (
     SELECT t.*, t.used > t.time_limit AS overdue,
            CASE t.status WHEN 'submitted' THEN '已提交待受理' WHEN 'accepted' THEN '已受理'
                          WHEN 'returned' THEN '退回补正中' WHEN 'completed' THEN '办结'

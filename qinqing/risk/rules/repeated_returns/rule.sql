@@ -5,7 +5,9 @@
 -- $prior_weight matters) — so an item returned often for everyone weighs less. One-sided binomial
 -- likelihood-ratio test (signed root, normal tail by Abramowitz–Stegun 7.1.26) and Benjamini–Hochberg q
 -- across every handler × item with at least $min_apps matters.
-WITH apps AS (
+-- `apps` is read twice; NOT MATERIALIZED has each reader scan the copy again, which is cheaper than
+-- holding a province's million matters in between (Spark runs steps apart anyway).
+WITH apps AS NOT MATERIALIZED (
     SELECT a.application_id, a.item_code, a.enterprise_uscc, a.handler_official_id AS handler, a.status,
            coalesce(a.returns, 0) AS returns, coalesce(a.returns, 0) >= $min_returns AS repeated,
            CAST(a.submitted_at AS DATE) AS submitted, CAST(a.accepted_at AS DATE) AS accepted,
