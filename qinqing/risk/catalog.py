@@ -148,6 +148,42 @@ def memory_views() -> frozenset[str]:
     return _declaring("memory")
 
 
+@dataclass(frozen=True)
+class Regroup:
+    """A view declared grouped over one relation (`-- @regroup relation(col, ...)`): it carries those
+    columns under the same names, and its rows for one combination of their values depend only on the
+    relation's rows with those values. The relation is a contract table or a view declared `@patch`. When a
+    few rows of the relation change, a kept copy re-derives the groups those rows left and joined."""
+
+    relation: str
+    columns: tuple[str, ...]
+
+
+_REGROUP = re.compile(r"^--\s*@regroup\s+([a-z_]+)\s*\(([a-z_,\s]+)\)\s*$", re.MULTILINE)
+
+
+@cache
+def view_regroups() -> dict[str, Regroup]:
+    """The views that declare `-- @regroup relation(col, ...)`."""
+    from qinqing.contract.schema import TABLE_BY_NAME
+
+    out = {}
+    for name, sql in views().items():
+        found = _REGROUP.findall(sql)
+        if not found:
+            continue
+        relation, cols = found[0]
+        columns = tuple(c.strip() for c in cols.split(",") if c.strip())
+        if len(found) > 1 or not columns or name in view_patches():
+            raise CatalogError(f"view {name}: one @regroup line with its columns, and no @patch beside it")
+        table = TABLE_BY_NAME.get(relation)
+        if (table is None or not table.primary_key) and relation not in view_patches():
+            raise CatalogError(f"view {name}: @regroup {relation} must name a contract table with a primary key "
+                               "or a @patch view")
+        out[name] = Regroup(relation, columns)
+    return out
+
+
 _PATCH = re.compile(r"^--\s*@patch\s+([a-z_]+)\.([a-z_]+)\s*$", re.MULTILINE)
 
 

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import connection
 
 from qinqing.contract.schema import TABLE_BY_NAME, TABLES, Table
+from qinqing.risk.engine.base import before_table
 from qinqing.risk.sources import engine_schema, read_stored, typed
 
 CHANGE_ACTIONS = ("import", "create", "update", "delete")
@@ -219,6 +220,10 @@ class Warehouse:
         frames = [self._frame(table, keys[i:i + KEY_CHUNK]) for i in range(0, len(keys), KEY_CHUNK)]
         fresh = pl.concat(frames) if frames else self._frame(table, [])
         con.register("_gone", pl.DataFrame({"k": keys}).to_arrow())
+        # The rows as they were, for this connection's scan: a kept relation grouped over the table re-derives
+        # the groups they leave as well as those the fresh rows join (engine.base.Patch).
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{before_table(table.name)}" AS '  # noqa: S608
+                    f'SELECT * FROM stored."{table.name}" WHERE "{key}" IN (SELECT k FROM _gone)')
         con.execute(f'DELETE FROM stored."{table.name}" WHERE "{key}" IN (SELECT k FROM _gone)')  # noqa: S608
         con.unregister("_gone")
         con.register("_incoming", fresh.to_arrow())

@@ -163,8 +163,11 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
     before = kept_rows(warehouse, "matter_times")
     assert before
     timed = [row[0] for row in before]
-    assert len(timed) >= 3
-    changed, copied, gone = (Application.objects.get(pk=key) for key in timed[:3])
+    assert len(timed) >= 4
+    changed, copied, gone, moved = (Application.objects.get(pk=key) for key in timed[:4])
+    other = Application.objects.exclude(handler_id=moved.handler_id).exclude(handler_id=None).first()
+    moved.handler_id = other.handler_id  # leaves its handler × item for another one
+    moved.save()
     changed.status, changed.completed_at = "accepted", None  # reopened: timed up to the scan date now
     changed.save()
     copied.pk = copied.application_id = "BJ9100"
@@ -175,7 +178,9 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
     result = run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse,
                       progress=lambda phase, name: steps.append((phase, name)))
     assert ("patched", "matter_times") in steps
+    assert ("patched", "overdue_groups") in steps  # grouped over matter_times: the groups touched, again
     patched = kept_rows(warehouse, "matter_times")
+    regrouped = kept_rows(warehouse, "overdue_groups")
     assert patched != before
     keys = {row[0] for row in patched}
     assert "BJ9100" in keys and gone.application_id not in keys
@@ -188,6 +193,7 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
              progress=lambda phase, name: steps.append((phase, name)))
     assert ("patched", "matter_times") not in steps
     assert kept_rows(fresh, "matter_times") == patched
+    assert kept_rows(fresh, "overdue_groups") == regrouped
     assert {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()} == alerts
     assert set(result.outcomes) == set(codes)
 

@@ -88,14 +88,23 @@ class Seen(Protocol):
 
 @dataclass(frozen=True)
 class Patch:
-    """How a kept derived relation can follow a change to a few rows of one table (catalog.Patch): the
-    relation was kept under `previous` (the signature of its inputs before the change); re-derive the rows
-    whose `key` is in `keys` from `table`, drop the old ones."""
+    """How a kept derived relation follows a change to a few rows of the relation it reads: it was kept
+    under `previous` (the signature of its inputs before the change); the rows of `relation` whose `key`
+    is in `keys` changed (as they were before: the engine's relation `before_table(relation)`).
+    - `groups` empty (catalog.Patch): re-derive the kept rows with those keys from those rows alone;
+    - `groups` (catalog.Regroup): re-derive the groups (by those columns) that the changed rows left or
+      joined, from every row of `relation` in them."""
 
     previous: str
-    table: str
+    relation: str
     key: str
     keys: list
+    groups: tuple[str, ...] = ()
+
+
+def before_table(relation: str) -> str:
+    """Where the rows of `relation` that a patch replaces are kept, as they were, for the scan."""
+    return f"_before_{relation}"
 
 
 class Engine(Protocol):
@@ -215,6 +224,30 @@ def signature(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _patch_for(name: str, sql: str, read: list[str], inputs: dict[str, int | None],
+               table_changes: dict[str, tuple[int, list]], changed: dict[str, tuple[str, list]]) -> Patch | None:
+    """How the kept copy of view `name` can follow the rows the sync re-read, if it can: exactly one table
+    it reads changed, by key, and it declares itself row-wise over that table or grouped over it (or over
+    a view patched for it)."""
+    moved = [t for t in inputs if t in table_changes]
+    if len(moved) != 1:
+        return None  # nothing re-read by key, or more than one table: derive it whole
+    table = moved[0]
+    old_version, keys = table_changes[table]
+    previous = signature(sql, read, {**inputs, table: old_version})
+    declared = catalog.view_patches().get(name)
+    if declared is not None:
+        return Patch(previous, table, declared.key, keys) if declared.table == table else None
+    regroup = catalog.view_regroups().get(name)
+    if regroup is None or regroup.relation not in changed:
+        return None
+    under = catalog.view_patches().get(regroup.relation)
+    if regroup.relation != table and (under is None or under.table != table):
+        return None
+    key, keys = changed[regroup.relation]
+    return Patch(previous, regroup.relation, key, keys, regroup.columns)
+
+
 def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_of: dt.date,
         overrides: dict[str, dict[str, object]] | None = None, progress: Progress | None = None,
         stored: Stored | None = None, seen: Seen | None = None) -> dict[str, list[Finding]]:
@@ -239,7 +272,11 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
     for sql in [*(views[v] for v in the_plan.views), *(r.sql for r in the_plan.rules)]:
         for name in references(sql) & readers.keys():
             readers[name] += 1
-    patches = catalog.view_patches()
+    # Rows changed since the kept relations were derived, relation → (key column, keys): the tables the
+    # sync re-read by key, then the views patched below.
+    table_changes = stored.changes if stored is not None else {}
+    changed: dict[str, tuple[str, list]] = {
+        t: (TABLE_BY_NAME[t].primary_key or "_key", keys) for t, (_, keys) in table_changes.items()}
     for name in the_plan.views:
         if progress:
             progress("view", name)
@@ -250,19 +287,18 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
             inputs = {t: versions.get(t) for t in sorted(tables_read(name, views))}
             read = [views[v] for v in sorted(views_read(name, views))]
             key = signature(sql, read, inputs)
-            declared = patches.get(name)
-            change = stored.changes.get(declared.table) if declared else None
-            if change is not None:
-                # Kept for the version before the last sync, which re-read a few rows of its table by
-                # key: re-deriving those rows brings it up to date.
-                previous = signature(sql, read, {**inputs, declared.table: change[0]})
-                patch = Patch(previous, declared.table, declared.key, change[1])
+            patch = _patch_for(name, sql, read, inputs, table_changes, changed)
         # A relation read by one query only is left a plain view: storing a copy of it (person_mentions
-        # holds every shareholder and role of the registry) would only cost memory; unless it says to keep it.
-        once = readers[name] <= 1 and not {name} & (catalog.kept_views() | catalog.memory_views())
+        # holds every shareholder and role of the registry) would only cost memory; unless it says how to
+        # keep it (@keep, @memory, or how it follows changed rows: @patch, @regroup).
+        declared = {*catalog.kept_views(), *catalog.memory_views(), *catalog.view_patches(), *catalog.view_regroups()}
+        once = readers[name] <= 1 and name not in declared
         how = engine.materialize(name, sql, once=once, cache_key=key, patch=patch)
-        if how == "patched" and progress:
-            progress("patched", name)
+        if how == "patched":
+            if not patch.groups:
+                changed[name] = (patch.key, patch.keys)
+            if progress:
+                progress("patched", name)
     results: dict[str, list[Finding]] = {}
     for rule in the_plan.rules:
         if progress:

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
+from qinqing.risk.engine.base import before_table
 from qinqing.risk.engine.sql import reading_instead
 
 if TYPE_CHECKING:
@@ -65,17 +66,34 @@ class DuckEngine:
         return how
 
     def _patch(self, name: str, sql: str, patch: Patch, cache_key: str) -> None:
-        """Re-derive the kept rows of `name` whose key changed, in one transaction with the new signature."""
-        delta = f"_delta_{patch.table}"
+        """Re-derive the kept rows of `name` that the changed rows of `patch.relation` make, in one
+        transaction with the new signature: by key (row-wise) or by the groups they left or joined."""
+        rel, delta = patch.relation, f"_delta_{patch.relation}"
+        # Every name here comes from the catalogue (view files), never from input.
+        changed_rows = f'CAST("{patch.key}" AS VARCHAR) IN (SELECT k FROM _patch_keys)'  # noqa: S608
         self.con.register("_patch_keys", pa.table({"k": pa.array([str(k) for k in patch.keys], pa.string())}))
         try:
-            self.con.execute(f'CREATE OR REPLACE TEMP VIEW {delta} AS SELECT * FROM "{patch.table}" '  # noqa: S608
-                             f'WHERE CAST("{patch.key}" AS VARCHAR) IN (SELECT k FROM _patch_keys)')
+            if patch.groups:
+                cols = ", ".join(f'"{c}"' for c in patch.groups)
+                same = " AND ".join(f'x."{c}" IS NOT DISTINCT FROM g."{c}"' for c in patch.groups)
+                self.con.execute(  # the groups the changed rows are in now, and were in before
+                    f"CREATE OR REPLACE TEMP TABLE _patch_groups AS SELECT DISTINCT {cols} FROM ("  # noqa: S608
+                    f'SELECT {cols} FROM "{rel}" WHERE {changed_rows} '
+                    f'UNION ALL SELECT {cols} FROM "{before_table(rel)}")')
+                self.con.execute(f'CREATE OR REPLACE TEMP VIEW {delta} AS SELECT * FROM "{rel}" AS x '  # noqa: S608
+                                 f"WHERE EXISTS (SELECT 1 FROM _patch_groups AS g WHERE {same})")
+                stale = f"EXISTS (SELECT 1 FROM _patch_groups AS g WHERE {same})"  # noqa: S608
+            else:
+                self.con.execute(f'CREATE OR REPLACE TEMP VIEW {delta} AS SELECT * FROM "{rel}" '  # noqa: S608
+                                 f"WHERE {changed_rows}")
+                stale = changed_rows.replace(f'"{patch.key}"', f'x."{patch.key}"')
+                # The kept rows as they were, for relations grouped over this one.
+                self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{before_table(name)}" AS '  # noqa: S608
+                                 f"SELECT * FROM cache.{name} AS x WHERE {stale}")
             self.con.execute("BEGIN")
             try:
-                self.con.execute(f'DELETE FROM cache.{name} WHERE CAST("{patch.key}" AS VARCHAR) '  # noqa: S608
-                                 "IN (SELECT k FROM _patch_keys)")
-                self.con.execute(f"INSERT INTO cache.{name} {reading_instead(sql, patch.table, delta)}")
+                self.con.execute(f"DELETE FROM cache.{name} AS x WHERE {stale}")  # noqa: S608
+                self.con.execute(f"INSERT INTO cache.{name} {reading_instead(sql, rel, delta)}")
                 self.con.execute("INSERT OR REPLACE INTO _views VALUES (?, ?)", [name, cache_key])
                 self.con.execute("COMMIT")
             except BaseException:
@@ -83,6 +101,7 @@ class DuckEngine:
                 raise
         finally:
             self.con.execute(f"DROP VIEW IF EXISTS {delta}")
+            self.con.execute("DROP TABLE IF EXISTS temp._patch_groups")
             self.con.unregister("_patch_keys")
 
     def rows(self, sql: str) -> list[dict]:

@@ -5,34 +5,13 @@
 -- the same item (other handlers; shrunk towards the city rate of items with the same time limit, so an
 -- item nobody else handles still has a baseline). One-sided binomial likelihood-ratio test, p from the
 -- normal tail (Abramowitz–Stegun 7.1.26), Benjamini–Hochberg q across every handler × item tested.
--- The first steps are read twice; NOT MATERIALIZED has each reader scan the kept matter_times again,
--- which is cheaper than holding a province's million matters in between (Spark runs steps apart anyway).
-WITH timed AS NOT MATERIALIZED (
-    SELECT * FROM matter_times
-),
-flagged AS NOT MATERIALIZED (
-    SELECT t.*, t.used > t.time_limit AS overdue,
-           CASE t.status WHEN 'submitted' THEN '已提交待受理' WHEN 'accepted' THEN '已受理'
-                         WHEN 'returned' THEN '退回补正中' WHEN 'completed' THEN '办结'
-                         WHEN 'rejected' THEN '作出不予办理决定' ELSE t.status END AS status_zh
-    FROM timed AS t
-),
-per_limit AS (  -- the city-wide overdue rate of items with the same time limit: the prior of every baseline
-    SELECT time_limit, CAST(sum(CASE WHEN overdue THEN 1 ELSE 0 END) AS DOUBLE) / count(*) AS prior
-    FROM flagged
+WITH per_limit AS (  -- the city-wide overdue rate of items with the same time limit: the prior of every baseline
+    SELECT time_limit, CAST(sum(k) AS DOUBLE) / sum(n) AS prior
+    FROM overdue_groups
     GROUP BY time_limit
 ),
-groups AS (
-    SELECT handler, item_code, unit, item_name, time_limit,
-           count(*) AS n,
-           sum(CASE WHEN overdue THEN 1 ELSE 0 END) AS k,
-           sum(CASE WHEN overdue AND pending THEN 1 ELSE 0 END) AS k_pending,
-           sum(CASE WHEN overdue THEN CAST(used - time_limit AS DOUBLE) / greatest(time_limit, 1) ELSE 0.0 END)
-               AS late_ratio_sum,
-           max(CASE WHEN overdue THEN used - time_limit END) AS worst_excess
-    FROM flagged
-    WHERE handler IS NOT NULL
-    GROUP BY handler, item_code, unit, item_name, time_limit
+groups AS (  -- counted per handler × item in the kept relation overdue_groups
+    SELECT * FROM overdue_groups WHERE handler IS NOT NULL
 ),
 items AS (
     SELECT item_code, sum(n) AS n_item, sum(k) AS k_item, count(*) AS handlers
@@ -82,6 +61,14 @@ alerts AS (
     SELECT q.* FROM qvalues AS q
     WHERE q.k >= $min_overdue AND q.share >= $min_share AND q.share >= $min_ratio * q.p0 AND q.q <= $max_q
 ),
+overdue AS (  -- the overdue matters (the alerts' are read on)
+    SELECT t.*,
+           CASE t.status WHEN 'submitted' THEN '已提交待受理' WHEN 'accepted' THEN '已受理'
+                         WHEN 'returned' THEN '退回补正中' WHEN 'completed' THEN '办结'
+                         WHEN 'rejected' THEN '作出不予办理决定' ELSE t.status END AS status_zh
+    FROM matter_times AS t
+    WHERE t.used > t.time_limit
+),
 late AS (  -- the overdue matters of the alerts, one fact each (the longest first)
     SELECT f.handler, f.item_code, f.application_id, f.enterprise_uscc,
            {'subject': 'official:' || f.handler, 'subject_label': coalesce(o.name, f.handler),
@@ -94,11 +81,10 @@ late AS (  -- the overdue matters of the alerts, one fact each (the longest firs
                       || ' 个自然日），时限 ' || CAST(f.time_limit AS VARCHAR) || '，超 '
                       || CAST(f.used - f.time_limit AS VARCHAR)} AS fact,
            printf('%09d', 999999999 - f.used) || f.application_id AS sort_key
-    FROM flagged AS f
+    FROM overdue AS f
     JOIN alerts AS al ON al.handler = f.handler AND al.item_code = f.item_code
     LEFT JOIN officials AS o ON o.official_id = f.handler
     LEFT JOIN enterprise_names AS e ON e.uscc = f.enterprise_uscc
-    WHERE f.overdue
 ),
 late_lists AS (
     SELECT handler, item_code,
