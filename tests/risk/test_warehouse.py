@@ -145,6 +145,7 @@ def test_parameters_and_holidays_are_part_of_what_a_rule_depends_on(db, warehous
 
 
 SPEED = catalog.rule("selective_speed")
+RETURNS = catalog.rule("repeated_returns")
 
 
 def kept_rows(warehouse: Warehouse, name: str) -> list[tuple]:
@@ -154,11 +155,13 @@ def kept_rows(warehouse: Warehouse, name: str) -> list[tuple]:
 
 def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehouse, tmp_path):
     """matter_times (`-- @patch applications.application_id`) re-times only the applications an import
-    or an edit touched, and holds exactly what deriving it whole gives."""
+    or an edit touched; overdue_groups (grouped over matter_times) and return_counts (grouped over
+    applications) count again only the handler × items those applications left or joined; each holds
+    exactly what deriving it whole gives."""
     from qinqing.service.models import Application
 
     assert import_dataset(OVERDUE_CASE).ok
-    codes = [OVERDUE.code, SPEED.code]  # both read matter_times, so the scan keeps it
+    codes = [OVERDUE.code, SPEED.code, RETURNS.code]
     run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse)
     before = kept_rows(warehouse, "matter_times")
     assert before
@@ -179,8 +182,9 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
                       progress=lambda phase, name: steps.append((phase, name)))
     assert ("patched", "matter_times") in steps
     assert ("patched", "overdue_groups") in steps  # grouped over matter_times: the groups touched, again
+    assert ("patched", "return_counts") in steps  # grouped over applications
     patched = kept_rows(warehouse, "matter_times")
-    regrouped = kept_rows(warehouse, "overdue_groups")
+    regrouped = {name: kept_rows(warehouse, name) for name in ("overdue_groups", "return_counts")}
     assert patched != before
     keys = {row[0] for row in patched}
     assert "BJ9100" in keys and gone.application_id not in keys
@@ -193,7 +197,7 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
              progress=lambda phase, name: steps.append((phase, name)))
     assert ("patched", "matter_times") not in steps
     assert kept_rows(fresh, "matter_times") == patched
-    assert kept_rows(fresh, "overdue_groups") == regrouped
+    assert {name: kept_rows(fresh, name) for name in regrouped} == regrouped
     assert {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()} == alerts
     assert set(result.outcomes) == set(codes)
 

@@ -5,9 +5,7 @@
 -- $prior_weight matters) — so an item returned often for everyone weighs less. One-sided binomial
 -- likelihood-ratio test (signed root, normal tail by Abramowitz–Stegun 7.1.26) and Benjamini–Hochberg q
 -- across every handler × item with at least $min_apps matters.
--- `apps` is read twice; NOT MATERIALIZED has each reader scan the copy again, which is cheaper than
--- holding a province's million matters in between (Spark runs steps apart anyway).
-WITH apps AS NOT MATERIALIZED (
+WITH apps AS (  -- the matters themselves: read on only for the alerts' evidence
     SELECT a.application_id, a.item_code, a.enterprise_uscc, a.handler_official_id AS handler, a.status,
            coalesce(a.returns, 0) AS returns, coalesce(a.returns, 0) >= $min_returns AS repeated,
            CAST(a.submitted_at AS DATE) AS submitted, CAST(a.accepted_at AS DATE) AS accepted,
@@ -17,18 +15,21 @@ WITH apps AS NOT MATERIALIZED (
     JOIN service_items AS s ON s.item_code = a.item_code
     WHERE CAST(a.submitted_at AS DATE) <= $as_of
 ),
+counts AS (  -- the kept counts per handler × item, status and returns (return_counts)
+    SELECT c.*, c.returns >= $min_returns AS repeated FROM return_counts AS c
+),
 city AS (
-    SELECT CAST(sum(CASE WHEN repeated THEN 1 ELSE 0 END) AS DOUBLE) / count(*) AS prior FROM apps
+    SELECT CAST(sum(CASE WHEN repeated THEN n ELSE 0 END) AS DOUBLE) / sum(n) AS prior FROM counts
 ),
 groups AS (
-    SELECT handler, item_code, unit, item_name, count(*) AS n,
-           sum(CASE WHEN repeated THEN 1 ELSE 0 END) AS k,
-           sum(CASE WHEN repeated AND status = 'withdrawn' THEN 1 ELSE 0 END) AS k_withdrawn,
-           sum(CASE WHEN repeated AND status IN ('submitted', 'returned') THEN 1 ELSE 0 END) AS k_open,
-           sum(returns) AS all_returns, max(returns) AS most_returns
-    FROM apps
-    WHERE handler IS NOT NULL
-    GROUP BY handler, item_code, unit, item_name
+    SELECT handler_official_id AS handler, item_code, unit, item_name, sum(n) AS n,
+           sum(CASE WHEN repeated THEN n ELSE 0 END) AS k,
+           sum(CASE WHEN repeated AND status = 'withdrawn' THEN n ELSE 0 END) AS k_withdrawn,
+           sum(CASE WHEN repeated AND status IN ('submitted', 'returned') THEN n ELSE 0 END) AS k_open,
+           sum(returns * n) AS all_returns, max(returns) AS most_returns
+    FROM counts
+    WHERE handler_official_id IS NOT NULL
+    GROUP BY handler_official_id, item_code, unit, item_name
 ),
 items AS (
     SELECT item_code, sum(n) AS n_item, sum(k) AS k_item, count(*) AS handlers FROM groups GROUP BY item_code
