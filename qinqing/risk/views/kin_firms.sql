@@ -5,6 +5,8 @@
 -- come from the ownership closure (`firm_reach`, kept while the holdings are unchanged), so the walk is
 -- one join from the kin's firms, never a search of the registry. A chain never comes back to a firm it
 -- passed (registries have cross-holdings and cycles).
+-- Kept even when one query reads it (a scan of one rule): it changes only with the registry and the kin.
+-- @keep
 WITH l1 AS (
     SELECT s.official_id, s.official_name, s.kin_name, s.relation, s.kin_id,
            s.enterprise_uscc AS firm, s.share,
