@@ -184,7 +184,7 @@ def store(scan: Scan, rule: catalog.Rule, findings: list[Finding], known: Known 
               "updated_at"]
     with transaction.atomic():
         Alert.objects.bulk_create(to_create, batch_size=BATCH)
-        Alert.objects.bulk_update(to_update, fields, batch_size=BATCH)
+        _update(to_update, fields)
         if redigest:
             with connection.cursor() as cursor:
                 cursor.executemany(f"UPDATE {Alert._meta.db_table} SET row_digest = %s WHERE id = %s",  # noqa: S608
@@ -198,6 +198,18 @@ def store(scan: Scan, rule: catalog.Rule, findings: list[Finding], known: Known 
             Alert.objects.filter(pk__in=gone[i:i + BATCH]).update(active=False, updated_at=now, last_scan=seen_last)
     outcome.new, outcome.reopened, outcome.resolved = len(to_create), len(reopened), len(gone)
     return outcome
+
+
+def _update(alerts: list[Alert], fields: list[str]) -> None:
+    """Write `fields` of existing alerts: one prepared UPDATE run for every row. (`bulk_update` builds a
+    CASE expression per field over the whole batch, which cost more than the rules after a small import.)"""
+    if not alerts:
+        return
+    columns = [Alert._meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in columns)
+    rows = [[f.get_db_prep_save(getattr(a, f.attname), connection) for f in columns] + [a.pk] for a in alerts]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {Alert._meta.db_table} SET {assignments} WHERE id = %s", rows)  # noqa: S608
 
 
 def latest_scans(codes: list[str]) -> dict[str, Scan]:
@@ -238,13 +250,14 @@ def rule_signatures(rules: list[catalog.Rule], versions: dict[str, int], frames:
     """What a rule's alerts depend on: its query and views, parameters, scan date, engine, and the versions
     of the tables and engine-built tables it reads. Same signature, same alerts: no need to run it again."""
     views = catalog.views()
+    digests = _reference_digest(frames, plan(rules), as_of)  # each engine-built table built once
     out = {}
     for rule in rules:
         rule_plan = plan([rule])
         out[rule.code] = signature(
             rule.sql, [views[v] for v in rule_plan.views], rule.values((overrides or {}).get(rule.code)),
             as_of, engine, {t: versions.get(t) for t in rule_plan.tables},
-            _reference_digest(frames, rule_plan, as_of))
+            {name: digests[name] for name in rule_plan.reference})
     return out
 
 

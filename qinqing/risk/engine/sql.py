@@ -12,6 +12,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -93,28 +94,38 @@ def _save_facts(store: dict[str, list[list[str]]]) -> None:
         pass  # a read-only var/ only costs the parse
 
 
+def _remember(kind: str, sql: str, compute: Callable[[], object]):
+    """`compute()`'s JSON-able answer about `sql`, kept on disk by a digest of the question."""
+    key = hashlib.sha256(f"{_FACTS_VERSION}\x1f{sqlglot.__version__}\x1f{kind}\x1f{sql}".encode()).hexdigest()
+    store = _load_facts()
+    if key not in store:
+        store[key] = compute()
+        _save_facts(store)
+    return store[key]
+
+
 @lru_cache(maxsize=512)
 def _facts(sql: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(relations read, column names mentioned, relations read with `SELECT *`) of a query."""
-    key = hashlib.sha256(f"{_FACTS_VERSION}\x1f{sqlglot.__version__}\x1f{sql}".encode()).hexdigest()
-    store = _load_facts()
-    if key not in store:
-        tree = _tree(sql)
-        ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
-        read = {t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}
-        names = {c.name for c in tree.find_all(exp.Column) if c.name}
-        starred: set[str] = set()
-        for select in tree.find_all(exp.Select):
-            if any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
-                   for e in select.expressions):
-                source = select.args.get("from") or select.args.get("from_")
-                starred.update(t.name for t in (source.find_all(exp.Table) if source else ()))
-                for join in select.args.get("joins") or ():
-                    starred.update(t.name for t in join.find_all(exp.Table))
-        store[key] = [sorted(read), sorted(names), sorted(starred)]
-        _save_facts(store)
-    read, names, starred = store[key]
+    read, names, starred = _remember("reads", sql, lambda: _read_facts(sql))
     return frozenset(read), frozenset(names), frozenset(starred)
+
+
+def _read_facts(sql: str) -> list[list[str]]:
+    """Parse `sql` and answer `_facts`."""
+    tree = _tree(sql)
+    ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
+    read = {t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}
+    names = {c.name for c in tree.find_all(exp.Column) if c.name}
+    starred: set[str] = set()
+    for select in tree.find_all(exp.Select):
+        if any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
+               for e in select.expressions):
+            source = select.args.get("from") or select.args.get("from_")
+            starred.update(t.name for t in (source.find_all(exp.Table) if source else ()))
+            for join in select.args.get("joins") or ():
+                starred.update(t.name for t in join.find_all(exp.Table))
+    return [sorted(read), sorted(names), sorted(starred)]
 
 
 def references(sql: str) -> frozenset[str]:
@@ -153,6 +164,11 @@ def split_ctes(sql: str, prefix: str) -> tuple[list[tuple[str, str]], str]:
 
 def reading_instead(sql: str, table: str, replacement: str) -> str:
     """`sql` (parameters filled in) reading the relation `replacement` wherever it reads `table`."""
+    return _remember(f"instead\x1f{table}\x1f{replacement}", sql,
+                     lambda: _reading_instead(sql, table, replacement))
+
+
+def _reading_instead(sql: str, table: str, replacement: str) -> str:
     tree = sqlglot.parse_one(sql, read="duckdb")
     ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
     if table in ctes:
