@@ -196,7 +196,7 @@ def kin_walks(as_of: dt.date, skip_kuzu: bool) -> None:
         print(f"  {label:<36} {took:8.3f} s  {len(rows):>8,} rows")
         return took, answers(rows)
 
-    t_ours, ours = timed("qinqing kin_firms (layers)", f"WITH kin_firms AS ({views['kin_firms']}) {OURS}")
+    t_ours, ours = timed("qinqing kin_firms (closure join)", f"WITH kin_firms AS ({views['kin_firms']}) {OURS}")
     t_cte, cte = timed("plain recursive CTE (holdings)", PLAIN_CTE)
     assert ours == cte, f"different answers: {sorted(ours ^ cte)[:6]}"
     print(f"  same answers; plain CTE / qinqing = {t_cte / t_ours:.1f}×")

@@ -10,7 +10,7 @@ Django's cursor.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import polars as pl
 import pyarrow as pa
@@ -116,8 +116,12 @@ def postgres_uri(settings: dict) -> str:
     return f"postgresql://{auth}{host}{port}/{quote(settings['NAME'], safe='')}"
 
 
+BATCH_ROWS = 262_144  # rows a streamed read holds at once (sources.stored_batches)
+
+
 def _adbc_reader() -> Callable[[Table, list[str]], pa.Table] | None:
-    """A reader over a second connection when the stored data is visible to one (committed, on disk)."""
+    """A reader over a second connection when the stored data is visible to one (committed, on disk);
+    `reader.batches(table, keep)` streams the rows a slice at a time."""
     if connection.in_atomic_block:
         return None
     settings = connection.settings_dict
@@ -140,8 +144,34 @@ def _adbc_reader() -> Callable[[Table, list[str]], pa.Table] | None:
             cur.execute(select(table, keep))
             return cur.fetch_arrow_table()
 
+    def batches(table: Table, keep: list[str]) -> Iterator[pa.RecordBatch]:
+        with conn.cursor() as cur:
+            if connection.vendor == "sqlite":  # the driver's default is 1,024 rows a batch
+                cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(BATCH_ROWS)})
+            cur.execute(select(table, keep))
+            yield from cur.fetch_record_batch()
+
+    read.batches = batches  # type: ignore[attr-defined]
     read.close = conn.close  # type: ignore[attr-defined]
     return read
+
+
+def stored_batches(table: Table) -> Iterator[pl.DataFrame]:
+    """What `read_stored(table)` returns, a slice of rows at a time: a copy of a province's six million
+    roles then holds one slice in memory, not the table (at least one frame, maybe empty)."""
+    reader = _adbc_reader()
+    if reader is None:
+        yield read_stored(table)
+        return
+    try:
+        empty = True
+        for batch in reader.batches(table, [*table.column_names, "id"]):
+            empty = False
+            yield pl.from_arrow(batch)
+        if empty:
+            yield pl.from_arrow(reader(table, [*table.column_names, "id"]))
+    finally:
+        reader.close()
 
 
 def load_tables(names: Iterable[str], progress: Callable[[str], None] | None = None,

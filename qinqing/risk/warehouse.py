@@ -38,7 +38,7 @@ from django.db import connection
 
 from qinqing.contract.schema import TABLE_BY_NAME, TABLES, Table
 from qinqing.risk.engine.base import before_table
-from qinqing.risk.sources import engine_schema, read_stored, typed
+from qinqing.risk.sources import engine_schema, read_stored, stored_batches, typed
 
 CHANGE_ACTIONS = ("import", "create", "update", "delete")
 KEY_CHUNK = 500
@@ -155,6 +155,13 @@ class Warehouse:
                 else:
                     continue
                 con.execute("INSERT OR REPLACE INTO _tables VALUES (?, ?)", [name, version])
+                if name in report.loaded:
+                    # Committed table by table: DuckDB holds what a transaction wrote in memory until it
+                    # ends (a province's copy in one took 6 GB). Safe to stop between tables: `_state`
+                    # still names the last event of a finished sync, and applying an event again (a
+                    # table read whole or rows by key) leaves the same rows.
+                    con.execute("COMMIT")
+                    con.execute("BEGIN")
                 if progress:
                     progress(name)
             con.execute("DELETE FROM _state")
@@ -200,20 +207,25 @@ class Warehouse:
                 pending.touch(table.name, seq, [_key_value(table, object_id)])
         return pending
 
-    def _frame(self, table: Table, keys: list | None) -> pl.DataFrame:
-        """Rows of `table` as the engines type them, with the copy's key column."""
-        raw = read_stored(table, keys=keys)
+    @staticmethod
+    def _typed(table: Table, raw: pl.DataFrame) -> pl.DataFrame:
+        """Stored rows of `table` as the engines type them, with the copy's key column."""
         frame = typed(table, raw)
         if not table.primary_key:
             frame = frame.with_columns(raw.get_column("id").cast(pl.Int64).alias("_key"))
         return frame
 
+    def _frame(self, table: Table, keys: list | None) -> pl.DataFrame:
+        return self._typed(table, read_stored(table, keys=keys))
+
     def _load(self, con: duckdb.DuckDBPyConnection, table: Table) -> None:
-        frame = self._frame(table, None)
-        arrow = frame.to_arrow()
-        con.register("_incoming", arrow)
-        con.execute(f'CREATE OR REPLACE TABLE stored."{table.name}" AS SELECT * FROM _incoming')  # noqa: S608
-        con.unregister("_incoming")
+        """The whole table, read and typed a slice at a time (a province's roles at once took gigabytes)."""
+        target = f'stored."{table.name}"'
+        for i, raw in enumerate(stored_batches(table)):
+            con.register("_incoming", self._typed(table, raw).to_arrow())
+            con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM _incoming" if i == 0  # noqa: S608
+                        else f"INSERT INTO {target} SELECT * FROM _incoming")  # noqa: S608
+            con.unregister("_incoming")
 
     def _patch(self, con: duckdb.DuckDBPyConnection, table: Table, keys: list) -> int:
         key = key_column(table)

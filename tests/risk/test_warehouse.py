@@ -222,3 +222,31 @@ def test_a_kept_relation_is_derived_whole_when_more_than_its_table_changed(db, w
     fresh = Warehouse(warehouse.path.parent / "fresh" / "copy.duckdb")
     run_scan(rule_codes=codes, as_of=AS_OF, full=True, warehouse=fresh)
     assert kept_rows(fresh, "matter_times") == derived
+
+
+def test_a_sync_stopped_between_tables_is_finished_by_the_next(db, warehouse, tmp_path, monkeypatch):
+    """Tables read whole are committed one by one (memory); a sync stopped after some of them leaves a
+    copy the next sync brings to exactly the database's rows."""
+    from qinqing.service.models import Application
+
+    assert import_dataset(CASE).ok
+    tables = ["holdings", "applications"]
+    sync(warehouse, tables)
+    new = Application.objects.get(application_id="BJ0001")
+    new.pk = new.application_id = "BJ0101"
+    new.save()
+    real_load = Warehouse._load
+
+    def load_then_stop(self, con, table):
+        real_load(self, con, table)
+        if table.name == "holdings":
+            raise KeyboardInterrupt("stopped after the first table")
+
+    monkeypatch.setattr(Warehouse, "_load", load_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        sync(warehouse, tables, rebuild=True)
+    monkeypatch.setattr(Warehouse, "_load", real_load)
+    report = sync(warehouse, tables)
+    assert "applications" in report.loaded
+    for name in tables:
+        assert stored_copy(warehouse, name).equals(database_rows(name))
