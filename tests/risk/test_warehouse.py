@@ -155,8 +155,8 @@ def kept_rows(warehouse: Warehouse, name: str) -> list[tuple]:
 
 def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehouse, tmp_path):
     """matter_times (`-- @patch applications.application_id`) re-times only the applications an import
-    or an edit touched; overdue_groups (grouped over matter_times) and return_counts (grouped over
-    applications) count again only the handler × items those applications left or joined; each holds
+    or an edit touched; overdue_groups and speed_groups (grouped over matter_times) and return_counts
+    (grouped over applications) count again only the handler × items those applications left or joined; each holds
     exactly what deriving it whole gives."""
     from qinqing.service.models import Application
 
@@ -182,9 +182,10 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
                       progress=lambda phase, name: steps.append((phase, name)))
     assert ("patched", "matter_times") in steps
     assert ("patched", "overdue_groups") in steps  # grouped over matter_times: the groups touched, again
+    assert ("patched", "speed_groups") in steps
     assert ("patched", "return_counts") in steps  # grouped over applications
     patched = kept_rows(warehouse, "matter_times")
-    regrouped = {name: kept_rows(warehouse, name) for name in ("overdue_groups", "return_counts")}
+    regrouped = {name: kept_rows(warehouse, name) for name in ("overdue_groups", "speed_groups", "return_counts")}
     assert patched != before
     keys = {row[0] for row in patched}
     assert "BJ9100" in keys and gone.application_id not in keys

@@ -20,33 +20,24 @@
 -- 1 or 2 at q ≤ $max_q; or its undocumented-urgent matters in a handler × item passing test 3 at q ≤ $max_q
 -- with the urgent matters' median ≤ $fast_ratio × the other matters'. Firms slower at p ≤ $name_p with
 -- median ≥ $slow_ratio × the others' are named in the same alert.
-WITH timed AS (
+WITH live AS (  -- handler × items where a test can run at all, from the kept counts (speed_groups): a superset,
+              -- since those counts ignore whether an urgent matter is documented; the tests below decide.
+              -- The rank windows then sort a few thousand matters instead of every matter of a province.
+    SELECT handler, item_code
+    FROM speed_groups
+    WHERE tested >= $min_firm + $min_others AND (most_of_one_firm >= $min_firm OR urgent >= $min_firm)
+),
+timed AS (
     SELECT m.*,
            m.urgent AND coalesce(regexp_matches(m.urgent_reason, $document_pattern), FALSE) AS documented
     FROM matter_times AS m
-    WHERE m.handler IS NOT NULL
-),
-firm_counts AS (  -- per handler × item × firm: matters in the tests (see marked), and their urgent claims
-    SELECT handler, item_code, enterprise_uscc,
-           sum(CASE WHEN NOT documented AND (NOT pending OR used > time_limit) THEN 1 ELSE 0 END) AS n_in,
-           sum(CASE WHEN urgent AND NOT documented AND (NOT pending OR used > time_limit) THEN 1 ELSE 0 END)
-               AS n_claimed
-    FROM timed
-    GROUP BY handler, item_code, enterprise_uscc
-),
-live AS (  -- handler × items where a test can run at all (a superset: the tests below decide), so that the
-           -- rank windows sort a few thousand matters instead of every matter of a province
-    SELECT handler, item_code
-    FROM firm_counts
-    GROUP BY handler, item_code
-    HAVING sum(n_in) >= $min_firm + $min_others AND (max(n_in) >= $min_firm OR sum(n_claimed) >= $min_firm)
+    JOIN live AS l ON l.handler = m.handler AND l.item_code = m.item_code
 ),
 marked AS (  -- in the tests: decisions, and pending matters already past their limit; never documented urgency
     SELECT t.*, NOT t.documented AND (NOT t.pending OR t.used > t.time_limit) AS in_test,
            t.urgent AND NOT t.documented AS claimed,
            sum(CASE WHEN t.documented THEN 1 ELSE 0 END) OVER (PARTITION BY t.handler, t.item_code) AS n_documented
     FROM timed AS t
-    JOIN live AS l ON l.handler = t.handler AND l.item_code = t.item_code
 ),
 ranked AS (  -- mid-ranks within handler × item
     SELECT m.*,
