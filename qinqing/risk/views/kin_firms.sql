@@ -8,22 +8,9 @@
 -- Kept even when one query reads it (a scan of one rule): it changes only with the registry and the kin.
 -- @keep
 WITH l1 AS (
-    SELECT s.official_id, s.official_name, s.kin_name, s.relation, s.kin_id,
-           s.enterprise_uscc AS firm, s.share,
-           CASE WHEN s.relation = 'self' THEN [{
-                    'subject': 'official:' || s.official_id, 'subject_label': s.kin_name, 'relation': 'holds',
-                    'object': 'enterprise:' || s.enterprise_uscc, 'object_label': s.enterprise_name,
-                    'detail': printf('%.2f%%', s.share * 100) || '; ' || s.matched_by || ' ' || s.person_id}]
-                ELSE [{
-                    'subject': 'official:' || s.official_id, 'subject_label': s.official_name,
-                    'relation': 'declared_relative', 'object': 'person:' || s.kin_id,
-                    'object_label': s.kin_name, 'detail': s.relation}, {
-                    'subject': 'person:' || s.kin_id, 'subject_label': s.kin_name, 'relation': 'holds',
-                    'object': 'enterprise:' || s.enterprise_uscc, 'object_label': s.enterprise_name,
-                    'detail': printf('%.2f%%', s.share * 100) || '; ' || s.matched_by || ' ' || s.person_id}]
-           END AS path
-    FROM kin_stakes AS s
-    WHERE s.link = 'holding'
+    SELECT official_id, official_name, kin_name, relation, kin_id, enterprise_uscc AS firm, share, path
+    FROM kin_stakes
+    WHERE link = 'holding'
 ),
 chains AS (
     SELECT official_id, official_name, kin_name, relation, kin_id, firm, share, 1 AS layers,

@@ -5,8 +5,9 @@
 -- tells them apart); a masked declared number also needs the declared birth date to agree. A name alone,
 -- or two masked numbers, never prove anything. Masks keep the last four characters visible (GB/T 35273
 -- practice), which is what the equi-join below uses. Each stake carries the firm's registered name
--- (`enterprise_name`), looked up once here: this relation is kept while its inputs are unchanged, so
--- the ownership walk and the rules that name the firm need not search the whole register again.
+-- (`enterprise_name`), looked up once here, and itself as evidence (`path`): this relation is kept while
+-- its inputs are unchanged, so the ownership walk and the rules that name the firm need not search the
+-- whole register again.
 -- Kept even when one query reads it (a scan of one rule): deriving it reads ten million registry mentions.
 -- @keep
 WITH k AS (
@@ -71,6 +72,23 @@ matched AS (
     UNION ALL
     SELECT * FROM masked_declaration
 )
-SELECT s.*, e.name AS enterprise_name
+SELECT s.*, e.name AS enterprise_name,
+       -- the stake as evidence: (official → declared relative →) holds x % of / has a role at the firm
+       CASE WHEN s.relation = 'self' THEN [{
+                'subject': 'official:' || s.official_id, 'subject_label': s.kin_name,
+                'relation': CASE WHEN s.link = 'holding' THEN 'holds' ELSE 'has_role' END,
+                'object': 'enterprise:' || s.enterprise_uscc, 'object_label': e.name,
+                'detail': CASE WHEN s.link = 'holding' THEN printf('%.2f%%', s.share * 100) ELSE s.role END
+                          || '; ' || s.matched_by || ' ' || s.person_id}]
+            ELSE [{
+                'subject': 'official:' || s.official_id, 'subject_label': s.official_name,
+                'relation': 'declared_relative', 'object': 'person:' || s.kin_id,
+                'object_label': s.kin_name, 'detail': s.relation}, {
+                'subject': 'person:' || s.kin_id, 'subject_label': s.kin_name,
+                'relation': CASE WHEN s.link = 'holding' THEN 'holds' ELSE 'has_role' END,
+                'object': 'enterprise:' || s.enterprise_uscc, 'object_label': e.name,
+                'detail': CASE WHEN s.link = 'holding' THEN printf('%.2f%%', s.share * 100) ELSE s.role END
+                          || '; ' || s.matched_by || ' ' || s.person_id}]
+       END AS path
 FROM matched AS s
 JOIN enterprises AS e ON e.uscc = s.enterprise_uscc

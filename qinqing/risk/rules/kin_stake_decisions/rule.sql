@@ -9,19 +9,7 @@ WITH stakes AS (
     WHERE layers <= $max_layers AND effective_share >= $min_effective_share
     UNION ALL
     SELECT s.official_id, s.official_name, s.kin_name, s.relation, s.enterprise_uscc,
-           CAST(NULL AS DOUBLE) AS effective_share, 0 AS layers,
-           CASE WHEN s.relation = 'self' THEN [{
-                    'subject': 'official:' || s.official_id, 'subject_label': s.kin_name, 'relation': 'has_role',
-                    'object': 'enterprise:' || s.enterprise_uscc, 'object_label': s.enterprise_name,
-                    'detail': s.role || '; ' || s.matched_by || ' ' || s.person_id}]
-                ELSE [{
-                    'subject': 'official:' || s.official_id, 'subject_label': s.official_name,
-                    'relation': 'declared_relative', 'object': 'person:' || s.kin_id,
-                    'object_label': s.kin_name, 'detail': s.relation}, {
-                    'subject': 'person:' || s.kin_id, 'subject_label': s.kin_name, 'relation': 'has_role',
-                    'object': 'enterprise:' || s.enterprise_uscc, 'object_label': s.enterprise_name,
-                    'detail': s.role || '; ' || s.matched_by || ' ' || s.person_id}]
-           END AS path
+           CAST(NULL AS DOUBLE) AS effective_share, 0 AS layers, s.path
     FROM kin_stakes AS s
     WHERE s.link = 'role' AND list_contains($roles, s.role)
 ),
