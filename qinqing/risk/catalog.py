@@ -162,20 +162,28 @@ class Regroup:
 _REGROUP = re.compile(r"^--\s*@regroup\s+([a-z_]+)\s*\(([a-z_,\s]+)\)\s*$", re.MULTILINE)
 
 
+def _declared(pattern: re.Pattern, word: str) -> dict[str, tuple[str, ...]]:
+    """Per view, what its one `-- @word ...` line says (the pattern's groups)."""
+    out = {}
+    for name, sql in views().items():
+        found = pattern.findall(sql)
+        if len(found) > 1:
+            raise CatalogError(f"view {name}: more than one @{word} line")
+        if found:
+            out[name] = found[0]
+    return out
+
+
 @cache
 def view_regroups() -> dict[str, Regroup]:
     """The views that declare `-- @regroup relation(col, ...)`."""
     from qinqing.contract.schema import TABLE_BY_NAME
 
     out = {}
-    for name, sql in views().items():
-        found = _REGROUP.findall(sql)
-        if not found:
-            continue
-        relation, cols = found[0]
+    for name, (relation, cols) in _declared(_REGROUP, "regroup").items():
         columns = tuple(c.strip() for c in cols.split(",") if c.strip())
-        if len(found) > 1 or not columns or name in view_patches():
-            raise CatalogError(f"view {name}: one @regroup line with its columns, and no @patch beside it")
+        if not columns or name in view_patches():
+            raise CatalogError(f"view {name}: @regroup needs its columns, and no @patch beside it")
         table = TABLE_BY_NAME.get(relation)
         if (table is None or not table.primary_key) and relation not in view_patches():
             raise CatalogError(f"view {name}: @regroup {relation} must name a contract table with a primary key "
@@ -193,13 +201,7 @@ def view_patches() -> dict[str, Patch]:
     from qinqing.contract.schema import TABLE_BY_NAME
 
     out = {}
-    for name, sql in views().items():
-        found = _PATCH.findall(sql)
-        if not found:
-            continue
-        if len(found) > 1:
-            raise CatalogError(f"view {name}: more than one @patch line")
-        table, key = found[0]
+    for name, (table, key) in _declared(_PATCH, "patch").items():
         if table not in TABLE_BY_NAME or TABLE_BY_NAME[table].primary_key != key:
             raise CatalogError(f"view {name}: @patch {table}.{key} must name a contract table and its primary key")
         out[name] = Patch(table, key)

@@ -56,3 +56,31 @@ def test_what_a_query_reads_is_parsed_once_and_kept_on_disk(monkeypatch, tmp_pat
     with pytest.raises(AssertionError, match="parsed again"):  # another text is another query
         rule_sql.references(query + " WHERE id > 1")
     fresh_process()
+
+
+def test_a_regroup_declaration_must_name_a_keyed_table_or_a_patched_view(monkeypatch):
+    from qinqing.risk import catalog
+
+    views = {"times": "-- @patch applications.application_id\nSELECT 1",
+             "by_handler": "-- @regroup times(handler, item_code)\nSELECT 1",
+             "by_firm": "-- @regroup applications(enterprise_uscc)\nSELECT 1"}
+    monkeypatch.setattr(catalog, "views", lambda: views)
+    caches = (catalog.view_patches, catalog.view_regroups)
+    try:
+        for bad, reason in [("-- @regroup holdings(enterprise_uscc)\nSELECT 1", "primary key"),
+                            ("-- @regroup by_firm(enterprise_uscc)\nSELECT 1", "@patch view"),
+                            ("-- @regroup applications(a)\n-- @regroup applications(b)\nSELECT 1", "more than one")]:
+            views["bad"] = bad
+            for c in caches:
+                c.cache_clear()
+            with pytest.raises(catalog.CatalogError, match=reason):
+                catalog.view_regroups()
+        del views["bad"]
+        for c in caches:
+            c.cache_clear()
+        assert catalog.view_regroups() == {
+            "by_handler": catalog.Regroup("times", ("handler", "item_code")),
+            "by_firm": catalog.Regroup("applications", ("enterprise_uscc",))}
+    finally:
+        for c in caches:
+            c.cache_clear()
