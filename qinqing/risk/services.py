@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from qinqing.audit import services as audit
 from qinqing.risk import catalog
-from qinqing.risk.engine.base import Finding, identity_of, plan, run, signature
+from qinqing.risk.engine.base import Finding, frame_digest, identity_of, plan, run, signature
 from qinqing.risk.engine.engines import open_engine
 from qinqing.risk.models import Alert, Decision, Scan
 from qinqing.risk.warehouse import Snapshot, Warehouse
@@ -241,7 +241,7 @@ def _reference_digest(frames: dict, the_plan, as_of: dt.date) -> dict[str, str]:
     out = {}
     for name in the_plan.reference:
         frame = reference.BUILDERS[name].build(frames, as_of)
-        out[name] = str(frame.hash_rows().sum()) + f"/{frame.height}"
+        out[name] = frame_digest(frame)
     return out
 
 

@@ -251,3 +251,22 @@ def test_a_sync_stopped_between_tables_is_finished_by_the_next(db, warehouse, tm
     assert "applications" in report.loaded
     for name in tables:
         assert stored_copy(warehouse, name).equals(database_rows(name))
+
+
+def test_a_day_off_entered_by_an_administrator_reaches_the_kept_relations(db, warehouse, tmp_path):
+    """A kept relation over the calendar (matter_times) is derived again when the calendar changes, not
+    only when the tables change: its matters' working days are counted anew."""
+    from qinqing.core.models import CalendarDay
+
+    assert import_dataset(OVERDUE_CASE).ok
+    codes = [OVERDUE.code, SPEED.code]
+    run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse)
+    before = kept_rows(warehouse, "matter_times")
+    CalendarDay.objects.create(date=dt.date(2025, 3, 12), is_working_day=False, name="test", source="administrator")
+    run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse)
+    after = kept_rows(warehouse, "matter_times")
+    assert after != before
+    alerts = {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()}
+    run_scan(rule_codes=codes, as_of=AS_OF, full=True, warehouse=Warehouse(tmp_path / "fresh" / "copy.duckdb"))
+    assert kept_rows(Warehouse(tmp_path / "fresh" / "copy.duckdb"), "matter_times") == after
+    assert {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()} == alerts

@@ -210,6 +210,25 @@ def tables_read(name_or_sql: str, views: dict[str, str] | None = None) -> set[st
     return out
 
 
+def references_read(name_or_sql: str, views: dict[str, str] | None = None) -> set[str]:
+    """The engine-built tables (calendar, unit tree, ...) a query (or a view, by name) reads, through the
+    views it reads."""
+    views = catalog.views() if views is None else views
+    out: set[str] = set()
+    for name in references(views.get(name_or_sql, name_or_sql)):
+        if name in views:
+            out |= references_read(name, views)
+        elif name in reference.BUILDERS:
+            out.add(name)
+    return out
+
+
+def frame_digest(frame: pl.DataFrame) -> str:
+    """What an engine-built table holds, in a few characters: a calendar with the days an administrator
+    entered, a unit tree, ... (part of the signature of what reads it)."""
+    return str(frame.hash_rows().sum()) + f"/{frame.height}"
+
+
 def views_read(name_or_sql: str, views: dict[str, str] | None = None) -> set[str]:
     """The views a query (or a view, by name) reads, directly or through other views."""
     views = catalog.views() if views is None else views
@@ -224,7 +243,7 @@ def signature(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _patch_for(name: str, sql: str, read: list[str], inputs: dict[str, int | None],
+def _patch_for(name: str, sql: str, read: list[str], inputs: dict[str, int | None], refs: dict[str, str],
                table_changes: dict[str, tuple[int, list]], changed: dict[str, tuple[str, list]]) -> Patch | None:
     """How the kept copy of view `name` can follow the rows the sync re-read, if it can: exactly one table
     it reads changed, by key, and it declares itself row-wise over that table or grouped over it (or over
@@ -234,7 +253,7 @@ def _patch_for(name: str, sql: str, read: list[str], inputs: dict[str, int | Non
         return None  # nothing re-read by key, or more than one table: derive it whole
     table = moved[0]
     old_version, keys = table_changes[table]
-    previous = signature(sql, read, {**inputs, table: old_version})
+    previous = signature(sql, read, {**inputs, table: old_version}, refs)
     declared = catalog.view_patches().get(name)
     if declared is not None:
         return Patch(previous, table, declared.key, keys) if declared.table == table else None
@@ -265,8 +284,11 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
             engine.register(name, frames[name])
         else:
             engine.register_stored(name, stored, the_plan.columns.get(name))
+    built: dict[str, str] = {}  # engine-built table → digest of what it holds
     for name in the_plan.reference:
-        engine.register(name, reference.BUILDERS[name].build(frames, as_of))
+        frame = reference.BUILDERS[name].build(frames, as_of)
+        built[name] = frame_digest(frame)
+        engine.register(name, frame)
     views = catalog.views()
     readers = {name: 0 for name in the_plan.views}
     for sql in [*(views[v] for v in the_plan.views), *(r.sql for r in the_plan.rules)]:
@@ -283,11 +305,13 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
         sql = render(views[name], common, where=f"view {name}")
         key = patch = None
         if versions is not None and name not in catalog.memory_views():
-            # Same query over the same versions of the same tables: the cached copy is still right.
+            # Same query over the same versions of the same tables (and the same calendar, unit tree, ...):
+            # the cached copy is still right.
             inputs = {t: versions.get(t) for t in sorted(tables_read(name, views))}
             read = [views[v] for v in sorted(views_read(name, views))]
-            key = signature(sql, read, inputs)
-            patch = _patch_for(name, sql, read, inputs, table_changes, changed)
+            refs = {r: built[r] for r in sorted(references_read(name, views))}
+            key = signature(sql, read, inputs, refs)
+            patch = _patch_for(name, sql, read, inputs, refs, table_changes, changed)
         # A relation read by one query only is left a plain view: storing a copy of it (person_mentions
         # holds every shareholder and role of the registry) would only cost memory; unless it says how to
         # keep it (@keep, @memory, or how it follows changed rows: @patch, @regroup).
