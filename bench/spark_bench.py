@@ -60,6 +60,7 @@ class Replica:
 
     folder: Path
     versions: dict[str, int] = field(default_factory=dict)
+    changes: dict[str, tuple[int, str, list]] = field(default_factory=dict)  # written whole: no row changes
 
     def parquet(self, name: str, columns: list[str] | None) -> str:
         return str(self.folder / f"{name}.parquet")

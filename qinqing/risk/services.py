@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from qinqing.audit import services as audit
 from qinqing.risk import catalog
-from qinqing.risk.engine.base import Finding, frame_digest, identity_of, plan, run, signature
+from qinqing.risk.engine.base import Finding, build_reference, frame_digest, identity_of, plan, run, signature
 from qinqing.risk.engine.engines import open_engine
 from qinqing.risk.models import Alert, Decision, Scan
 from qinqing.risk.warehouse import Snapshot, Warehouse
@@ -234,23 +234,13 @@ def _previous_signatures(codes: list[str]) -> dict[str, str]:
             if code in (scan.signatures or {})}
 
 
-def _reference_digest(frames: dict, the_plan, as_of: dt.date) -> dict[str, str]:
-    """What the engine-built tables hold (calendar incl. holidays an administrator entered, unit tree)."""
-    from qinqing.risk import reference
-
-    out = {}
-    for name in the_plan.reference:
-        frame = reference.BUILDERS[name].build(frames, as_of)
-        out[name] = frame_digest(frame)
-    return out
-
-
-def rule_signatures(rules: list[catalog.Rule], versions: dict[str, int], frames: dict, *, as_of: dt.date,
+def rule_signatures(rules: list[catalog.Rule], versions: dict[str, int], built: dict, *, as_of: dt.date,
                     engine: str, overrides: dict[str, dict[str, object]] | None) -> dict[str, str]:
     """What a rule's alerts depend on: its query and views, parameters, scan date, engine, and the versions
-    of the tables and engine-built tables it reads. Same signature, same alerts: no need to run it again."""
+    of the tables and what the engine-built tables it reads hold (`built`: calendar incl. days an
+    administrator entered, unit tree). Same signature, same alerts: no need to run it again."""
     views = catalog.views()
-    digests = _reference_digest(frames, plan(rules), as_of)  # each engine-built table built once
+    digests = {name: frame_digest(frame) for name, frame in built.items()}
     out = {}
     for rule in rules:
         rule_plan = plan([rule])
@@ -282,14 +272,15 @@ def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_
                                     progress=(lambda t: progress("load", t)) if progress else None)
             small = sorted({t for name in the_plan.reference for t in reference.BUILDERS[name].needs})
             frames = {**warehouse.minima(con, reference.CALENDAR_SPAN), **warehouse.frames(con, small)}
-            signatures = rule_signatures(rules, synced.versions, frames, as_of=as_of, engine=engine,
+            built = build_reference(frames, the_plan.reference, as_of)  # once per scan
+            signatures = rule_signatures(rules, synced.versions, built, as_of=as_of, engine=engine,
                                          overrides=overrides)
             previous = {} if full else _previous_signatures(list(signatures))
             todo = [r for r in rules if previous.get(r.code) != signatures[r.code]]
             result.carried = [r.code for r in rules if r not in todo]
             if todo:
                 snapshot = Snapshot(warehouse, con, synced.versions, synced.changes)
-                result.findings = _evaluate(engine, snapshot, plan(todo), frames, as_of=as_of,
+                result.findings = _evaluate(engine, snapshot, plan(todo), frames, built, as_of=as_of,
                                             overrides=overrides, progress=progress, seen=known)
         for rule in todo:
             if progress:
@@ -311,7 +302,7 @@ def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_
     return result
 
 
-def _evaluate(engine: str, snapshot: Snapshot, the_plan, frames: dict, *, as_of: dt.date, overrides,
+def _evaluate(engine: str, snapshot: Snapshot, the_plan, frames: dict, built: dict, *, as_of: dt.date, overrides,
               progress: Progress | None, seen: Known) -> dict[str, list[Finding]]:
     """Run the planned rules over the copy: DuckDB reads it in place, Spark reads Parquet files of it."""
     if engine == "duckdb":
@@ -322,7 +313,7 @@ def _evaluate(engine: str, snapshot: Snapshot, the_plan, frames: dict, *, as_of:
         eng = open_engine(engine)
     try:
         return run(eng, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress, stored=snapshot,
-                   seen=seen)
+                   seen=seen, built=built)
     finally:
         eng.close()
 

@@ -149,7 +149,13 @@ def _adbc_reader() -> Callable[[Table, list[str]], pa.Table] | None:
             if connection.vendor == "sqlite":  # the driver's default is 1,024 rows a batch
                 cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(BATCH_ROWS)})
             cur.execute(select(table, keep))
-            yield from cur.fetch_record_batch()
+            stream = cur.fetch_record_batch()
+            empty = True
+            for batch in stream:
+                empty = False
+                yield batch
+            if empty:  # still one batch: it carries the columns and their types
+                yield pa.RecordBatch.from_pylist([], schema=stream.schema)
 
     read.batches = batches  # type: ignore[attr-defined]
     read.close = conn.close  # type: ignore[attr-defined]
@@ -164,12 +170,8 @@ def stored_batches(table: Table) -> Iterator[pl.DataFrame]:
         yield read_stored(table)
         return
     try:
-        empty = True
         for batch in reader.batches(table, [*table.column_names, "id"]):
-            empty = False
             yield pl.from_arrow(batch)
-        if empty:
-            yield pl.from_arrow(reader(table, [*table.column_names, "id"]))
     finally:
         reader.close()
 

@@ -76,9 +76,10 @@ class SyncReport:
     loaded: list[str] = field(default_factory=list)  # tables read whole
     patched: dict[str, int] = field(default_factory=dict)  # table → rows re-read by key
     versions: dict[str, int] = field(default_factory=dict)  # table → its version after the sync
-    # For each table re-read by key: its version before the sync and the keys of the rows that changed
-    # (gone ones included). A derived relation kept for that version can follow those rows alone.
-    changes: dict[str, tuple[int, list]] = field(default_factory=dict)
+    # For each table re-read by key: its version before the sync, the copy's key column and the keys of
+    # the rows that changed (gone ones included). A derived relation kept for that version can follow
+    # those rows alone.
+    changes: dict[str, tuple[int, str, list]] = field(default_factory=dict)
 
 
 @dataclass
@@ -150,7 +151,7 @@ class Warehouse:
                 elif name in pending.keys:
                     keys = sorted(pending.keys[name])
                     report.patched[name] = self._patch(con, table, keys)
-                    report.changes[name] = (held[name], keys)
+                    report.changes[name] = (held[name], key_column(table), keys)
                     version = pending.version[name]
                 else:
                     continue
@@ -275,7 +276,7 @@ class Snapshot:
     warehouse: Warehouse
     con: duckdb.DuckDBPyConnection
     versions: dict[str, int]
-    changes: dict[str, tuple[int, list]] = field(default_factory=dict)
+    changes: dict[str, tuple[int, str, list]] = field(default_factory=dict)
 
     def select(self, name: str, columns: list[str] | None) -> str:
         return Warehouse.select(name, columns)

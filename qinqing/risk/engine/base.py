@@ -72,7 +72,8 @@ class Stored(Protocol):
     """The scan's columnar copy as an engine reads it (qinqing.risk.warehouse.Snapshot)."""
 
     versions: dict[str, int]
-    changes: dict[str, tuple[int, list]]  # table → (its version before the last sync, keys it re-read)
+    # table → (its version before the last sync, the copy's key column, the keys it re-read)
+    changes: dict[str, tuple[int, str, list]]
 
     def select(self, name: str, columns: list[str] | None) -> str: ...  # SQL over the copy (DuckDB)
     def parquet(self, name: str, columns: list[str] | None) -> str: ...  # a Parquet file of it (other engines)
@@ -223,6 +224,11 @@ def references_read(name_or_sql: str, views: dict[str, str] | None = None) -> se
     return out
 
 
+def build_reference(frames: dict[str, pl.DataFrame], names: Iterable[str], as_of: dt.date) -> dict[str, pl.DataFrame]:
+    """The named engine-built tables (calendar, unit tree, ...) for a scan date, from the frames they read."""
+    return {name: reference.BUILDERS[name].build(frames, as_of) for name in names}
+
+
 def frame_digest(frame: pl.DataFrame) -> str:
     """What an engine-built table holds, in a few characters: a calendar with the days an administrator
     entered, a unit tree, ... (part of the signature of what reads it)."""
@@ -244,7 +250,7 @@ def signature(*parts: object) -> str:
 
 
 def _patch_for(name: str, sql: str, read: list[str], inputs: dict[str, int | None], refs: dict[str, str],
-               table_changes: dict[str, tuple[int, list]], changed: dict[str, tuple[str, list]]) -> Patch | None:
+               table_changes: dict[str, tuple[int, str, list]], changed: dict[str, tuple[str, list]]) -> Patch | None:
     """How the kept copy of view `name` can follow the rows the sync re-read, if it can: exactly one table
     it reads changed, by key, and it declares itself row-wise over that table or grouped over it (or over
     a view patched for it)."""
@@ -252,7 +258,7 @@ def _patch_for(name: str, sql: str, read: list[str], inputs: dict[str, int | Non
     if len(moved) != 1:
         return None  # nothing re-read by key, or more than one table: derive it whole
     table = moved[0]
-    old_version, keys = table_changes[table]
+    old_version, _, keys = table_changes[table]
     previous = signature(sql, read, {**inputs, table: old_version}, refs)
     declared = catalog.view_patches().get(name)
     if declared is not None:
@@ -269,13 +275,16 @@ def _patch_for(name: str, sql: str, read: list[str], inputs: dict[str, int | Non
 
 def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_of: dt.date,
         overrides: dict[str, dict[str, object]] | None = None, progress: Progress | None = None,
-        stored: Stored | None = None, seen: Seen | None = None) -> dict[str, list[Finding]]:
+        stored: Stored | None = None, seen: Seen | None = None,
+        built: dict[str, pl.DataFrame] | None = None) -> dict[str, list[Finding]]:
     """Register the tables, build the derived relations, run each rule; findings per rule code.
 
     `seen`: rows the store already holds unchanged are left out of the findings (it records them).
 
     `stored`: the engine reads the tables from the scan's columnar copy (`frames` then need only hold what
-    the reference builders read), and derived relations are cached in it by signature."""
+    the reference builders read), and derived relations are cached in it by signature.
+
+    `built`: engine-built tables the caller already built for this scan (`build_reference`)."""
     overrides = overrides or {}
     versions = stored.versions if stored is not None else None
     common = {"as_of": as_of}
@@ -284,11 +293,12 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
             engine.register(name, frames[name])
         else:
             engine.register_stored(name, stored, the_plan.columns.get(name))
-    built: dict[str, str] = {}  # engine-built table → digest of what it holds
+    missing = [name for name in the_plan.reference if name not in (built or {})]
+    reference_frames = {**(built or {}), **build_reference(frames, missing, as_of)}
+    digests: dict[str, str] = {}  # engine-built table → what it holds
     for name in the_plan.reference:
-        frame = reference.BUILDERS[name].build(frames, as_of)
-        built[name] = frame_digest(frame)
-        engine.register(name, frame)
+        digests[name] = frame_digest(reference_frames[name])
+        engine.register(name, reference_frames[name])
     views = catalog.views()
     readers = {name: 0 for name in the_plan.views}
     for sql in [*(views[v] for v in the_plan.views), *(r.sql for r in the_plan.rules)]:
@@ -297,8 +307,11 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
     # Rows changed since the kept relations were derived, relation → (key column, keys): the tables the
     # sync re-read by key, then the views patched below.
     table_changes = stored.changes if stored is not None else {}
-    changed: dict[str, tuple[str, list]] = {
-        t: (TABLE_BY_NAME[t].primary_key or "_key", keys) for t, (_, keys) in table_changes.items()}
+    changed: dict[str, tuple[str, list]] = {t: (key, keys) for t, (_, key, keys) in table_changes.items()}
+    # A relation read by one query only is left a plain view: storing a copy of it (person_mentions holds
+    # every shareholder and role of the registry) would only cost memory; unless it says how to keep it
+    # (@keep, @memory, or how it follows changed rows: @patch, @regroup).
+    declared = {*catalog.kept_views(), *catalog.memory_views(), *catalog.view_patches(), *catalog.view_regroups()}
     for name in the_plan.views:
         if progress:
             progress("view", name)
@@ -309,13 +322,9 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
             # the cached copy is still right.
             inputs = {t: versions.get(t) for t in sorted(tables_read(name, views))}
             read = [views[v] for v in sorted(views_read(name, views))]
-            refs = {r: built[r] for r in sorted(references_read(name, views))}
+            refs = {r: digests[r] for r in sorted(references_read(name, views))}
             key = signature(sql, read, inputs, refs)
             patch = _patch_for(name, sql, read, inputs, refs, table_changes, changed)
-        # A relation read by one query only is left a plain view: storing a copy of it (person_mentions
-        # holds every shareholder and role of the registry) would only cost memory; unless it says how to
-        # keep it (@keep, @memory, or how it follows changed rows: @patch, @regroup).
-        declared = {*catalog.kept_views(), *catalog.memory_views(), *catalog.view_patches(), *catalog.view_regroups()}
         once = readers[name] <= 1 and name not in declared
         how = engine.materialize(name, sql, once=once, cache_key=key, patch=patch)
         if how == "patched":

@@ -70,7 +70,7 @@ class DuckEngine:
         transaction with the new signature: by key (row-wise) or by the groups they left or joined."""
         rel, delta = patch.relation, f"_delta_{patch.relation}"
         # Every name here comes from the catalogue (view files), never from input.
-        changed_rows = f'CAST("{patch.key}" AS VARCHAR) IN (SELECT k FROM _patch_keys)'  # noqa: S608
+        changed_rows = f'CAST(x."{patch.key}" AS VARCHAR) IN (SELECT k FROM _patch_keys)'  # noqa: S608
         self.con.register("_patch_keys", pa.table({"k": pa.array([str(k) for k in patch.keys], pa.string())}))
         try:
             if patch.groups:
@@ -78,18 +78,16 @@ class DuckEngine:
                 same = " AND ".join(f'x."{c}" IS NOT DISTINCT FROM g."{c}"' for c in patch.groups)
                 self.con.execute(  # the groups the changed rows are in now, and were in before
                     f"CREATE OR REPLACE TEMP TABLE _patch_groups AS SELECT DISTINCT {cols} FROM ("  # noqa: S608
-                    f'SELECT {cols} FROM "{rel}" WHERE {changed_rows} '
+                    f'SELECT {cols} FROM "{rel}" AS x WHERE {changed_rows} '
                     f'UNION ALL SELECT {cols} FROM "{before_table(rel)}")')
-                self.con.execute(f'CREATE OR REPLACE TEMP VIEW {delta} AS SELECT * FROM "{rel}" AS x '  # noqa: S608
-                                 f"WHERE EXISTS (SELECT 1 FROM _patch_groups AS g WHERE {same})")
                 stale = f"EXISTS (SELECT 1 FROM _patch_groups AS g WHERE {same})"  # noqa: S608
             else:
-                self.con.execute(f'CREATE OR REPLACE TEMP VIEW {delta} AS SELECT * FROM "{rel}" '  # noqa: S608
-                                 f"WHERE {changed_rows}")
-                stale = changed_rows.replace(f'"{patch.key}"', f'x."{patch.key}"')
+                stale = changed_rows
                 # The kept rows as they were, for relations grouped over this one.
                 self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{before_table(name)}" AS '  # noqa: S608
                                  f"SELECT * FROM cache.{name} AS x WHERE {stale}")
+            # `stale` picks the rows to derive again, from the relation and in the kept copy alike.
+            self.con.execute(f'CREATE OR REPLACE TEMP VIEW {delta} AS SELECT * FROM "{rel}" AS x WHERE {stale}')  # noqa: S608
             self.con.execute("BEGIN")
             try:
                 self.con.execute(f"DELETE FROM cache.{name} AS x WHERE {stale}")  # noqa: S608
