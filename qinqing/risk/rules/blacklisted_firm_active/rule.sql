@@ -12,12 +12,11 @@ WITH bans AS (
     WHERE start_date <= $as_of
 ),
 bid_days AS (
-    SELECT b.tender_id, b.bidder_uscc, b.amount, b.winner, t.title, t.buyer_department_code,
-           CAST(coalesce(b.submitted_at, t.bid_deadline, t.published_at) AS DATE) AS bid_day,
-           CAST(t.awarded_at AS DATE) AS award_day
-    FROM bids AS b
-    JOIN tenders AS t ON t.tender_id = b.tender_id
-    WHERE NOT coalesce(b.disqualified, FALSE) AND b.bidder_uscc IN (SELECT uscc FROM bans)
+    SELECT b.tender_id, b.bidder_uscc, b.amount, b.winner, b.title, b.buyer_department_code,
+           CAST(coalesce(b.submitted_at, b.bid_deadline, b.published_at) AS DATE) AS bid_day,
+           CAST(b.awarded_at AS DATE) AS award_day
+    FROM blacklisted_bids AS b  -- bids not disqualified of blacklisted firms, with their tender
+    WHERE b.bidder_uscc IN (SELECT uscc FROM bans)
 ),
 tender_hits AS (
     SELECT bn.uscc, bn.start_date, d.tender_id, d.title, d.buyer_department_code, d.amount, d.bid_day, d.award_day,
@@ -34,10 +33,9 @@ payment_hits AS (
     SELECT bn.uscc, bn.start_date, a.application_id, s.name AS what, s.department_code AS unit, a.amount,
            CAST(a.completed_at AS DATE) AS day
     FROM bans AS bn
-    JOIN applications AS a ON a.enterprise_uscc = bn.uscc
+    JOIN blacklisted_matters AS a ON a.enterprise_uscc = bn.uscc  -- completed, with an amount
     JOIN service_items AS s ON s.item_code = a.item_code
-    WHERE a.amount IS NOT NULL AND a.status = 'completed'
-      AND CAST(a.completed_at AS DATE) BETWEEN bn.start_date AND bn.end_date
+    WHERE CAST(a.completed_at AS DATE) BETWEEN bn.start_date AND bn.end_date
       AND CAST(a.completed_at AS DATE) <= $as_of
 ),
 tender_sum AS (

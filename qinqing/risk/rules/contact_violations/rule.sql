@@ -39,7 +39,7 @@ firm_matters AS (
     SELECT a.application_id, a.enterprise_uscc, a.handler_official_id, a.status, s.name AS what,
            s.department_code AS unit, CAST(a.submitted_at AS DATE) AS submitted,
            CAST(a.completed_at AS DATE) AS completed
-    FROM applications AS a
+    FROM contact_matters AS a  -- the matters of firms with any contact
     JOIN service_items AS s ON s.item_code = a.item_code
     WHERE a.enterprise_uscc IN (SELECT enterprise_uscc FROM contacts)
 ),

@@ -33,7 +33,7 @@ decisions AS (
     SELECT 'application' AS kind, a.application_id AS ref, a.enterprise_uscc, s.department_code AS unit,
            s.item_code, s.name AS what, CAST(coalesce(a.completed_at, a.accepted_at) AS DATE) AS day,
            a.handler_official_id AS handler
-    FROM applications AS a
+    FROM kin_matters AS a  -- the matters of kin firms (and of their counterparties)
     JOIN service_items AS s ON s.item_code = a.item_code
     WHERE a.status IN ('accepted', 'completed', 'rejected') AND coalesce(a.completed_at, a.accepted_at) IS NOT NULL
       AND a.enterprise_uscc IN (SELECT enterprise_uscc FROM strongest)

@@ -10,7 +10,9 @@
 -- Flows and dealings are one relation with windows over it, not joins of one on the other: Spark plans
 -- a CTE once per reader, and self-joins of deep CTEs overwhelm its analyser. Dealings are read only for
 -- firms on the other side of some flow (`paid`): a pair without money never makes an alert, and a
--- province has a million matters and four million liaisons.
+-- province has a million matters and four million liaisons. Matters, liaisons and flows come from the
+-- kept `kin_matters`, `kin_liaisons` and `kin_flows` (supersets of what can count), so a scan after an
+-- import of new matters reads a few thousand rows, not millions.
 WITH kf AS (  -- one stake per official and firm: the largest share, then the shortest chain
     SELECT official_id, enterprise_uscc, max(official_name) AS official_name,
            max_by(kin_name, printf('%.9f', effective_share) || printf('%03d', 9 - layers) || kin_name || relation) AS kin_name,
@@ -31,18 +33,18 @@ post_units AS (
 paid AS (  -- every firm on the other side of a counted flow (a superset): only their dealings can matter
     SELECT t.payer_id AS counterparty
     FROM kf AS k
-    JOIN transactions AS t ON t.payee_id = k.enterprise_uscc
+    JOIN kin_flows AS t ON t.payee_id = k.enterprise_uscc
     WHERE list_contains($kinds, t.kind) AND t.date <= $as_of AND t.date > $as_of - INTERVAL $years YEAR
     UNION
     SELECT t.payee_id AS counterparty
     FROM kf AS k
-    JOIN transactions AS t ON t.payer_id = k.enterprise_uscc
+    JOIN kin_flows AS t ON t.payer_id = k.enterprise_uscc
     WHERE t.kind = 'loan' AND t.date <= $as_of AND t.date > $as_of - INTERVAL $years YEAR
 ),
 matters AS (
     SELECT a.application_id, a.enterprise_uscc, a.handler_official_id, s.department_code AS unit, s.name AS what,
            CAST(coalesce(a.completed_at, a.accepted_at, a.submitted_at) AS DATE) AS day
-    FROM applications AS a
+    FROM kin_matters AS a  -- the matters of kin firms and of the firms on the other side of their flows
     JOIN service_items AS s ON s.item_code = a.item_code
     WHERE a.status <> 'withdrawn'
       AND CAST(coalesce(a.completed_at, a.accepted_at, a.submitted_at) AS DATE) <= $as_of
@@ -55,7 +57,7 @@ events AS (  -- money flows (with the kin firm) and dealings (without), one rela
            CAST(NULL AS DATE) AS p_end, CAST(NULL AS VARCHAR) AS ref, CAST(NULL AS VARCHAR) AS unit,
            CAST(NULL AS VARCHAR) AS what, CAST(NULL AS VARCHAR) AS post_unit, FALSE AS personally, FALSE AS via_power
     FROM kf AS k
-    JOIN transactions AS t ON t.payee_id = k.enterprise_uscc
+    JOIN kin_flows AS t ON t.payee_id = k.enterprise_uscc
     JOIN enterprise_names AS e ON e.uscc = t.payer_id
     LEFT JOIN kf AS own ON own.official_id = k.official_id AND own.enterprise_uscc = t.payer_id
     WHERE list_contains($kinds, t.kind) AND t.date <= $as_of AND t.date > $as_of - INTERVAL $years YEAR
@@ -66,7 +68,7 @@ events AS (  -- money flows (with the kin firm) and dealings (without), one rela
            CAST(NULL AS DATE) AS p_end, CAST(NULL AS VARCHAR) AS ref, CAST(NULL AS VARCHAR) AS unit,
            CAST(NULL AS VARCHAR) AS what, CAST(NULL AS VARCHAR) AS post_unit, FALSE AS personally, FALSE AS via_power
     FROM kf AS k
-    JOIN transactions AS t ON t.payer_id = k.enterprise_uscc
+    JOIN kin_flows AS t ON t.payer_id = k.enterprise_uscc
     JOIN enterprise_names AS e ON e.uscc = t.payee_id
     LEFT JOIN kf AS own ON own.official_id = k.official_id AND own.enterprise_uscc = t.payee_id
     WHERE t.kind = 'loan' AND t.date <= $as_of AND t.date > $as_of - INTERVAL $years YEAR
@@ -107,9 +109,8 @@ events AS (  -- money flows (with the kin firm) and dealings (without), one rela
            CAST(NULL AS DOUBLE) AS amount, l.start_date AS day, l.start_date AS p_start,
            coalesce(l.end_date, $as_of) AS p_end, CAST(NULL AS VARCHAR) AS ref, CAST(NULL AS VARCHAR) AS unit,
            l.role AS what, CAST(NULL AS VARCHAR) AS post_unit, TRUE AS personally, FALSE AS via_power
-    FROM liaisons AS l
-    WHERE l.start_date <= $as_of AND l.official_id IN (SELECT official_id FROM kin_firms)
-      AND l.enterprise_uscc IN (SELECT counterparty FROM paid)
+    FROM kin_liaisons AS l  -- the liaisons of officials in kin_firms
+    WHERE l.start_date <= $as_of AND l.enterprise_uscc IN (SELECT counterparty FROM paid)
 ),
 marked AS (  -- per official and counterparty: is there money, is there a dealing, their span, the kin firms paid
     SELECT ev.*,
