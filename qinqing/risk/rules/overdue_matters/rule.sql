@@ -46,10 +46,12 @@ pvalues AS (  -- P(Z > z) = erfc(z / √2) / 2, erfc by Abramowitz–Stegun 7.1.
                + t.tt * 1.061405429)))) * exp(-t.z * t.z / 2.0) AS p
     FROM tails AS t
 ),
-ranked AS (
-    SELECT p.*, count(*) OVER () AS m,
+ranked AS (  -- m counts every test; only p ≤ $max_q is ranked: q ≥ p, so no other test reaches q ≤ $max_q,
+            -- and these are the smallest p, so their ranks and running minimum are those among all m
+    SELECT p.*, (SELECT count(*) FROM pvalues) AS m,
            row_number() OVER (ORDER BY p.p, p.handler, p.item_code) AS rk
     FROM pvalues AS p
+    WHERE p.p <= $max_q
 ),
 qvalues AS (  -- Benjamini–Hochberg: running minimum of p·m/rank from the largest p down
     SELECT r.*,
@@ -66,8 +68,7 @@ overdue AS (  -- the overdue matters (the alerts' are read on)
            CASE t.status WHEN 'submitted' THEN '已提交待受理' WHEN 'accepted' THEN '已受理'
                          WHEN 'returned' THEN '退回补正中' WHEN 'completed' THEN '办结'
                          WHEN 'rejected' THEN '作出不予办理决定' ELSE t.status END AS status_zh
-    FROM matter_times AS t
-    WHERE t.used > t.time_limit
+    FROM late_matters AS t  -- the matters of matter_times past their limit
 ),
 late AS (  -- the overdue matters of the alerts, one fact each (the longest first)
     SELECT f.handler, f.item_code, f.application_id, f.enterprise_uscc,

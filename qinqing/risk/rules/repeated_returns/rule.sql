@@ -62,9 +62,12 @@ pvalues AS (
                + t.tt * 1.061405429)))) * exp(-t.z * t.z / 2.0) AS p
     FROM tails AS t
 ),
-ranked AS (
-    SELECT p.*, count(*) OVER () AS m, row_number() OVER (ORDER BY p.p, p.handler, p.item_code) AS rk
+ranked AS (  -- m counts every test; only p ≤ $max_q is ranked: q ≥ p, so no other test reaches q ≤ $max_q,
+            -- and these are the smallest p, so their ranks and running minimum are those among all m
+    SELECT p.*, (SELECT count(*) FROM pvalues) AS m,
+           row_number() OVER (ORDER BY p.p, p.handler, p.item_code) AS rk
     FROM pvalues AS p
+    WHERE p.p <= $max_q
 ),
 qvalues AS (
     SELECT r.*,
