@@ -183,9 +183,11 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
     assert ("patched", "matter_times") in steps
     assert ("patched", "overdue_groups") in steps  # grouped over matter_times: the groups touched, again
     assert ("patched", "speed_groups") in steps
+    assert ("patched", "late_matters") in steps  # grouped over matter_times by application
     assert ("patched", "return_counts") in steps  # grouped over applications
     patched = kept_rows(warehouse, "matter_times")
-    regrouped = {name: kept_rows(warehouse, name) for name in ("overdue_groups", "speed_groups", "return_counts")}
+    regrouped = {name: kept_rows(warehouse, name)
+                 for name in ("overdue_groups", "speed_groups", "late_matters", "return_counts")}
     assert patched != before
     keys = {row[0] for row in patched}
     assert "BJ9100" in keys and gone.application_id not in keys
@@ -201,6 +203,46 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
     assert {name: kept_rows(fresh, name) for name in regrouped} == regrouped
     assert {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()} == alerts
     assert set(result.outcomes) == set(codes)
+
+
+@pytest.mark.parametrize(("code", "case", "view"), [
+    ("kin_stake_decisions", "relative_chain", "kin_matters"),
+    ("money_to_kin_firm", "micro_loan", "kin_matters"),
+    ("contact_violations", "gifts_and_pending", "contact_matters"),
+    ("blacklisted_firm_active", "payments_alone", "blacklisted_matters"),
+])
+def test_the_matters_a_rule_can_name_follow_new_changed_and_deleted_applications(db, warehouse, tmp_path,
+                                                                                 code, case, view):
+    """The kept supersets of matters the local rules read (`-- @patch applications.application_id`)
+    follow an import or an edit by those applications alone, and hold what deriving them whole gives; the
+    rule's alerts are those of a full scan on a fresh copy."""
+    from qinqing.service.models import Application
+
+    rule = catalog.rule(code)
+    assert import_dataset(rule.folder / "fixtures" / case).ok
+    run_scan(rule_codes=[code], as_of=AS_OF, warehouse=warehouse)
+    before = kept_rows(warehouse, view)
+    assert before, f"{view} holds no matter of the fixture"
+    firm_matter = Application.objects.get(application_id=before[0][0])
+    copied = Application.objects.get(pk=firm_matter.pk)
+    copied.pk = copied.application_id = "BJ9100"  # a new matter of a firm the rule watches
+    copied.save()
+    firm_matter.status, firm_matter.completed_at = "accepted", None  # reopened
+    firm_matter.save()
+    if len(before) > 1:
+        Application.objects.filter(application_id=before[1][0]).delete()
+    steps: list[tuple[str, str]] = []
+    run_scan(rule_codes=[code], as_of=AS_OF, warehouse=warehouse,
+             progress=lambda phase, name: steps.append((phase, name)))
+    assert ("patched", view) in steps
+    patched = kept_rows(warehouse, view)
+    assert "BJ9100" in {row[0] for row in patched} and patched != before
+    alerts = {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()}
+
+    fresh = Warehouse(tmp_path / "fresh" / "copy.duckdb")
+    run_scan(rule_codes=[code], as_of=AS_OF, full=True, warehouse=fresh)
+    assert kept_rows(fresh, view) == patched
+    assert {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()} == alerts
 
 
 def test_a_kept_relation_is_derived_whole_when_more_than_its_table_changed(db, warehouse):
