@@ -1,8 +1,9 @@
 -- firm_reach: every firm a firm holds, directly or through up to three more layers of firms (so a person's
 -- own holding plus this reaches four), one row per chain, with the chain's effective share (the product
 -- of its shares; `s1`…`s3` the shares step by step, so that a walk multiplies them in its own order and
--- gets the very same floating-point figure as walking edge by edge), the firms it passes (`visited`, the start first) and its facts (firm A holds 40 % of
--- firm B …). A chain that comes back to a firm it passed stops there (registries have cross-holdings
+-- gets the very same floating-point figure as walking edge by edge), the firms it passes (`visited`, the
+-- start first) and its facts (firm A holds 40 % of firm B …). The layers r2 and r3 are written out, not a
+-- recursive CTE: the depth is fixed, and Spark SQL has no recursive CTEs (the same file runs on both). A chain that comes back to a firm it passed stops there (registries have cross-holdings
 -- and cycles). The ownership closure of the firm-to-firm edges, built once per change of the holdings:
 -- a walk from any set of people is then one join from the firms they hold (kin_firms).
 -- Kept as its own relation even though one query reads it: it changes only with the holdings and the
