@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import json
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +29,13 @@ Progress = Callable[[str, str], None]  # (phase, table)
 # An import that changes a table names the keys of the rows it wrote in its audit event when there are at
 # most this many, so the risk engine's columnar copy re-reads those rows instead of the whole table.
 CHANGED_KEYS_MAX = 20_000
+# Checked tables waiting for the writer hold at most about this much memory between them.
+WRITE_QUEUE_BYTES = 2 << 30
+
+
+def _size(prepared) -> int:
+    """Bytes a prepared table holds (an Arrow table or a Polars frame)."""
+    return prepared.nbytes if hasattr(prepared, "nbytes") else int(prepared.estimated_size())
 
 
 @dataclass
@@ -105,7 +113,10 @@ def write_error_report(errors: pl.DataFrame, path: Path) -> Path:
 
 
 def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
-                   progress: Progress | None = None) -> ImportReport:
+                   progress: Progress | None = None, sole_connection: bool = False) -> ImportReport:
+    """Import a contract dataset all or nothing. `sole_connection`: this process opens no other connection
+    to the database meanwhile (the CLI), so a first load into SQLite may skip the WAL (see contract.writers).
+    """
     started = time.perf_counter()
     path = Path(path)
     try:
@@ -120,22 +131,24 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
     summaries: dict[str, TableSummary] = {}
     errors: list[pl.DataFrame] = []
     file_errors = list(dataset.problems)
-    with open_writer() as writer, ThreadPoolExecutor(1, thread_name_prefix="qinqing-import") as pool:
-        # A writer that can work from another thread writes table N while table N+1 is being checked; at
-        # most one table waits to be written, so memory holds about two tables. Every use of the writer,
-        # key look-ups included, goes through that one thread.
+    with (open_writer(first_load_direct=sole_connection) as writer,
+          ThreadPoolExecutor(1, thread_name_prefix="qinqing-import") as pool):
+        # A writer that can work from another thread writes while later tables are being checked: checked
+        # tables queue for the writer (oldest first) up to WRITE_QUEUE_BYTES, so validation runs ahead while
+        # a large table's indexes are built, without holding the whole dataset in memory. Every use of the
+        # writer, key look-ups included, goes through that one thread.
         concurrent = writer.concurrent
-        in_flight: Future | None = None
+        queued: deque[tuple[Future, int]] = deque()
 
         def through_writer(fn, *args):
             return pool.submit(fn, *args).result() if concurrent else fn(*args)
 
-        def write(table: Table, typed: pl.DataFrame) -> None:
-            stats = writer.upsert(table, writer.prepare(table, typed))
+        def write(table: Table, prepared, keys: list | None) -> None:
+            stats = writer.upsert(table, prepared)
             summary = summaries[table.name]
             summary.inserted, summary.updated, summary.unchanged = stats.inserted, stats.updated, stats.unchanged
-            if stats.inserted + stats.updated and typed.height <= CHANGED_KEYS_MAX:
-                summary.keys = typed.get_column(conflict_column(table)).to_list()
+            if stats.inserted + stats.updated and keys is not None:
+                summary.keys = keys
             note("write", table.name)
 
         existing = functools.partial(through_writer, writer.existing_keys)
@@ -149,16 +162,21 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
                 errors.append(check.errors)
             if errors or file_errors:
                 continue  # keep checking, to report every error; nothing more is written
-            table = TABLE_BY_NAME[check.name]
-            if concurrent:
-                # Sorting and Arrow conversion go with the write: the validating thread is the busier one.
-                if in_flight is not None:
-                    in_flight.result()
-                in_flight = pool.submit(write, table, check.result.typed)
-            else:
-                write(table, check.result.typed)
-        if in_flight is not None:
-            in_flight.result()
+            table, typed = TABLE_BY_NAME[check.name], check.result.typed
+            keys = typed.get_column(conflict_column(table)).to_list() if typed.height <= CHANGED_KEYS_MAX else None
+            # Sorting and conversion happen here, on the validating side: the writer is the busier one.
+            prepared = writer.prepare(table, typed)
+            del typed, check
+            if not concurrent:
+                write(table, prepared, keys)
+                continue
+            size = _size(prepared)
+            while queued and sum(s for _, s in queued) + size > WRITE_QUEUE_BYTES:
+                queued.popleft()[0].result()
+            queued.append((pool.submit(write, table, prepared, keys), size))
+            del prepared
+        while queued:
+            queued.popleft()[0].result()
         ordered = [summaries[t.name] for t in TABLES if t.name in summaries]
         ok = not errors and not file_errors
         if not ok:

@@ -193,6 +193,7 @@ def validate_tables(dataset: Dataset, existing: ExistingKeys, progress=None) -> 
         if progress:
             progress(table.name)
         yield TableCheck(table.name, source, result, errors, problems)
+        del result, frames, errors  # the caller owns the checked table now; do not hold it while checking the next
 
 
 def validate_dataset(dataset: Dataset, existing: ExistingKeys, progress=None) -> ValidationResult:

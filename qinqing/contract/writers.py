@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from qinqing.audit import services as audit
 from qinqing.audit.models import AuditEvent
 from qinqing.contract import db
-from qinqing.contract.schema import TABLE_BY_NAME, Table
+from qinqing.contract.schema import TABLE_BY_NAME, TABLES, Table
 
 
 class Writer(Protocol):
@@ -60,20 +60,54 @@ class AdbcSqliteWriter:
     The write lock is taken before validation reads stored keys, so nothing can change between the
     checks and the writes. Foreign keys are not enforced per row on this connection (SQLite's default):
     every reference was checked set-based inside the same transaction.
+
+    With `first_load_direct`, a first load (no contract table holds a row) into a file no other process
+    has open writes straight into the file under a rollback journal instead of the WAL: SQLite journals
+    no page past the file's size at the start, so the gigabytes a first load adds are written once, not
+    once to the WAL and again at the checkpoint. A crash rolls back from the journal as the WAL would;
+    `close()` switches the file back to WAL, and failing that the next Django connection does (settings).
+    Other processes that open the file meanwhile wait for the commit instead of reading alongside, which
+    costs nothing on an empty database. Only a process that opens no other connection to the file may
+    ask for it (the CLI): SQLite sees the locks of other processes, not those taken by another SQLite
+    library in the same process (Python's sqlite3).
     """
 
     concurrent = True
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, first_load_direct: bool = False) -> None:
         import adbc_driver_sqlite.dbapi as adbc
 
         self.conn = adbc.connect(path, autocommit=True)
         self.cur = self.conn.cursor()
-        for pragma in ("busy_timeout = 30000", "synchronous = NORMAL", "cache_size = -200000",
-                       "temp_store = MEMORY", "threads = 2"):
+        self.direct = first_load_direct and self._first_load() and self._leave_wal()
+        # Under a rollback journal, NORMAL could lose the file to a power cut mid-commit; FULL costs a few syncs.
+        pragmas = ("busy_timeout = 30000", f"synchronous = {'FULL' if self.direct else 'NORMAL'}",
+                   "cache_size = -200000", "temp_store = MEMORY", "threads = 2")
+        for pragma in pragmas:
             self.cur.execute(f"PRAGMA {pragma}")
         self.cur.execute("BEGIN IMMEDIATE")
         self.failed = False
+
+    def _first_load(self) -> bool:
+        tables = [db.db_table(t) for t in TABLES]
+        stored = [row[0] for row in self._rows("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        if not set(tables) <= set(stored):
+            return False  # not migrated: let the import fail on its own terms
+        probe = " UNION ALL ".join(f"SELECT 1 FROM (SELECT 1 FROM {db._q(t)} LIMIT 1)" for t in tables)  # noqa: S608
+        return not self._rows(probe)
+
+    def _leave_wal(self) -> bool:
+        """Switch to a rollback journal unless another process has the file open (it is busy then).
+
+        Asked before the busy timeout is set, so a busy file answers at once instead of after 30 s.
+        """
+        from adbc_driver_manager import OperationalError
+
+        try:
+            self.cur.execute("PRAGMA journal_mode = DELETE")
+            return self.cur.fetchone()[0] == "delete"
+        except OperationalError:
+            return False
 
     def _scalar(self, sql: str):
         self.cur.execute(sql)
@@ -138,6 +172,11 @@ class AdbcSqliteWriter:
     def close(self, ok: bool) -> None:
         try:
             self.cur.execute("COMMIT" if ok and not self.failed else "ROLLBACK")
+            if self.direct:
+                from adbc_driver_manager import OperationalError
+
+                with contextlib.suppress(OperationalError):  # busy: the next Django connection does it
+                    self.cur.execute("PRAGMA journal_mode = WAL")
         finally:
             self.cur.close()
             self.conn.close()
@@ -153,14 +192,16 @@ def _sqlite_file() -> str | None:
 
 
 @contextlib.contextmanager
-def open_writer() -> Iterator[Writer]:
+def open_writer(*, first_load_direct: bool = False) -> Iterator[Writer]:
+    """`first_load_direct`: the caller's process opens no other connection to the database (see
+    AdbcSqliteWriter); ignored where the bulk SQLite writer is not used."""
     path = _sqlite_file()
     if path is None:
         with db.bulk_session(), transaction.atomic():
             yield DjangoWriter()
         return
     connection.close()  # Django's connection must not hold a read snapshot or lock across the import
-    writer = AdbcSqliteWriter(path)
+    writer = AdbcSqliteWriter(path, first_load_direct=first_load_direct)
     ok = False
     try:
         yield writer

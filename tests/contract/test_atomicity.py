@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -147,3 +148,80 @@ def test_an_error_in_the_last_table_leaves_nothing_written_by_the_bulk_writer(tm
         assert fingerprint(url) == empty
         assert "appeals.csv,2,satisfaction,9,must be at most 5" in (tmp_path / "r.csv").read_text(encoding="utf-8")
         assert "checked 0 events" in qinqing("audit", "verify", database_url=url).stdout
+
+
+def _sqlite_scratch(folder: Path) -> tuple[str, Path]:
+    """A migrated SQLite file whatever the suite's backend: the bulk writer's own behaviour is under test."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "scratch.sqlite3"
+    url = f"sqlite:///{path}"
+    qinqing("migrate", "-v0", database_url=url)
+    return url, path
+
+
+def _journal_mode(path: Path) -> str:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return conn.execute("PRAGMA journal_mode").fetchone()[0]
+
+
+def test_a_first_load_skips_the_wal_and_a_sigkill_in_it_leaves_the_database_empty(tmp_path):
+    data = big_dataset(tmp_path / "big")
+    url, path = _sqlite_scratch(tmp_path / "first")
+    empty = fingerprint(url)
+    kill_at("write holdings", data, url)
+    # Killed inside the first load: its rollback journal is hot (the WAL is not in use) ...
+    assert path.with_name(path.name + "-journal").stat().st_size > 0
+    assert not path.with_name(path.name + "-wal").exists()
+    # ... and the next connection rolls it back, and puts the file back in WAL mode (settings).
+    assert fingerprint(url) == empty
+    assert _journal_mode(path) == "wal"
+
+    qinqing("import", str(data), "--no-progress", database_url=url)
+    assert _journal_mode(path) == "wal"
+    assert not path.with_name(path.name + "-journal").exists()
+    # The same data through the WAL (the file held open by another process) stores the same rows.
+    url_wal, path_wal = _sqlite_scratch(tmp_path / "wal")
+    with _held_open(path_wal):
+        qinqing("import", str(data), "--no-progress", database_url=url_wal)
+    assert fingerprint(url_wal) == fingerprint(url)
+    assert "intact" in qinqing("audit", "verify", database_url=url).stdout
+
+
+@contextlib.contextmanager
+def _held_open(path: Path):
+    """Another process with the database file open in WAL mode, as a running web app has it."""
+    code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA journal_mode=WAL'); "
+            "c.execute('SELECT count(*) FROM sqlite_master').fetchall(); print('ready', flush=True); "
+            "sys.stdin.read()")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+
+
+def test_the_bulk_writer_leaves_the_wal_only_for_a_first_load_into_a_file_nobody_else_has_open(tmp_path):
+    from qinqing.contract.writers import AdbcSqliteWriter
+
+    def direct(path: Path, **kw) -> bool:
+        writer = AdbcSqliteWriter(str(path), **kw)
+        try:
+            return writer.direct
+        finally:
+            writer.close(False)
+
+    url, path = _sqlite_scratch(tmp_path / "w")
+    assert not direct(path)  # not asked for
+    with _held_open(path):
+        assert not direct(path, first_load_direct=True)  # another process reads it: keep the WAL
+        assert _journal_mode(path) == "wal"
+    assert direct(path, first_load_direct=True)
+    assert _journal_mode(path) == "wal"  # put back on close, even after a rollback
+    qinqing("import", str(MINIMAL), "--no-progress", database_url=url)
+    assert not direct(path, first_load_direct=True)  # rows are stored: not a first load

@@ -36,7 +36,8 @@ class Command(BaseCommand):
             bar.set_postfix_str(f"{phase} {table}")
             bar.update(1)
 
-        report = import_dataset(path, report_path=errors, progress=step)
+        # This process holds no other connection to the database: a first load may skip SQLite's WAL.
+        report = import_dataset(path, report_path=errors, progress=step, sole_connection=True)
         bar.close()
         out = self.stdout
         out.write(f"{'file':<24} {'rows':>10} {'errors':>8} {'inserted':>10} {'updated':>9} {'unchanged':>10}")
