@@ -131,8 +131,8 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
     summaries: dict[str, TableSummary] = {}
     errors: list[pl.DataFrame] = []
     file_errors = list(dataset.problems)
-    with (open_writer(first_load_direct=sole_connection) as writer,
-          ThreadPoolExecutor(1, thread_name_prefix="qinqing-import") as pool):
+    with (ThreadPoolExecutor(1, thread_name_prefix="qinqing-import") as pool,
+          open_writer(pool, first_load_direct=sole_connection) as writer):
         # A writer that can work from another thread writes while later tables are being checked: checked
         # tables queue for the writer (oldest first) up to WRITE_QUEUE_BYTES, so validation runs ahead while
         # a large table's indexes are built, without holding the whole dataset in memory. Every use of the

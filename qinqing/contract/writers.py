@@ -3,13 +3,16 @@
 `open_writer()` picks the fastest writer that keeps the all-or-nothing guarantee:
 - `AdbcSqliteWriter` for a SQLite database file when no outer transaction is open (the CLI, the demo,
   benchmarks): Arrow columns are bound in C by the ADBC driver, with no Python object per value;
-- `DjangoWriter` otherwise (PostgreSQL through COPY, or an import nested in a caller's transaction).
+- `ThreadedDjangoWriter` for PostgreSQL when no outer transaction is open: COPY on the import's writer
+  thread, in a transaction of that thread's own connection, while the caller checks the next table;
+- `DjangoWriter` otherwise (an import nested in a caller's transaction, SQLite in memory).
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from typing import Protocol
 
 import polars as pl
@@ -52,6 +55,15 @@ class DjangoWriter:
 
     def rollback(self) -> None:
         transaction.set_rollback(True)
+
+
+class ThreadedDjangoWriter(DjangoWriter):
+    """A DjangoWriter whose transaction lives on the import's writer thread, on that thread's own Django
+    connection: the database loads one table while the caller checks the next. Used when no outer
+    transaction is open (the CLI on PostgreSQL); every call comes from that one thread (see open_writer).
+    """
+
+    concurrent = True
 
 
 class AdbcSqliteWriter:
@@ -192,13 +204,20 @@ def _sqlite_file() -> str | None:
 
 
 @contextlib.contextmanager
-def open_writer(*, first_load_direct: bool = False) -> Iterator[Writer]:
-    """`first_load_direct`: the caller's process opens no other connection to the database (see
-    AdbcSqliteWriter); ignored where the bulk SQLite writer is not used."""
+def open_writer(pool: Executor | None = None, *, first_load_direct: bool = False) -> Iterator[Writer]:
+    """The writer for an import. `pool`: the one thread that will make every call to a concurrent writer
+    (without it, the writer works on the caller's thread). `first_load_direct`: the caller's process opens
+    no other connection to the database (see AdbcSqliteWriter); ignored where that writer is not used.
+    """
     path = _sqlite_file()
     if path is None:
-        with db.bulk_session(), transaction.atomic():
-            yield DjangoWriter()
+        if pool is None or connection.in_atomic_block or connection.vendor == "sqlite":
+            # Nested in the caller's transaction, or SQLite in memory: the caller's connection it must be.
+            with db.bulk_session(), transaction.atomic():
+                yield DjangoWriter()
+            return
+        with _transaction_on(pool):
+            yield ThreadedDjangoWriter()
         return
     connection.close()  # Django's connection must not hold a read snapshot or lock across the import
     writer = AdbcSqliteWriter(path, first_load_direct=first_load_direct)
@@ -208,3 +227,30 @@ def open_writer(*, first_load_direct: bool = False) -> Iterator[Writer]:
         ok = True
     finally:
         writer.close(ok)
+
+
+@contextlib.contextmanager
+def _transaction_on(pool: Executor) -> Iterator[None]:
+    """One `transaction.atomic()` entered and left on the pool's thread; rolled back unless the body
+    ends normally. The thread's connection is closed afterwards (Django closes only its own threads')."""
+    stack = contextlib.ExitStack()
+
+    def enter() -> None:
+        stack.enter_context(db.bulk_session())
+        stack.enter_context(transaction.atomic())
+
+    def leave(ok: bool) -> None:
+        try:
+            if not ok:
+                transaction.set_rollback(True)
+            stack.close()
+        finally:
+            connection.close()
+
+    pool.submit(enter).result()
+    ok = False
+    try:
+        yield
+        ok = True
+    finally:
+        pool.submit(leave, ok).result()
