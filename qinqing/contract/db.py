@@ -22,6 +22,8 @@ CHUNK = 50_000
 # A load at least this large (and at least half the table's size) rebuilds the table's secondary indexes
 # afterwards instead of maintaining them row by row: one sort per index instead of a B-tree walk per row.
 REBUILD_MIN_ROWS = 50_000
+# PostgreSQL: memory for each index build and foreign-key check of a large load, for this transaction only.
+INDEX_BUILD_MEMORY = "512MB"
 
 
 @dataclass
@@ -137,6 +139,19 @@ def _secondary_indexes(name: str, run: Run, vendor: str) -> list[tuple[str, str]
                f"WHERE t.relname = '{name}' AND NOT x.indisunique AND NOT x.indisprimary")
 
 
+def _foreign_keys(name: str, run: Run) -> list[tuple[str, str]]:
+    """PostgreSQL: (constraint name, definition) of `name`'s foreign keys."""
+    return run("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "  # noqa: S608
+               f"WHERE conrelid = '{_q(name)}'::regclass AND contype = 'f' ORDER BY conname")
+
+
+def _flush_pending_checks(run: Run) -> None:
+    """PostgreSQL: run the deferred foreign-key checks queued so far (they would run at commit anyway),
+    then defer again for the tables still to come."""
+    run("SET CONSTRAINTS ALL IMMEDIATE")
+    run("SET CONSTRAINTS ALL DEFERRED")
+
+
 @contextlib.contextmanager
 def indexes_rebuilt_after(name: str, incoming: int, existing: int, run: Run = _django_run,
                           vendor: str | None = None) -> Iterator[None]:
@@ -151,18 +166,28 @@ def indexes_rebuilt_after(name: str, incoming: int, existing: int, run: Run = _d
         yield
         return
     indexes = _secondary_indexes(name, run, vendor)
+    # PostgreSQL checks a foreign key row by row, with a lookup and a lock of the referenced row each,
+    # after every row the load adds; added back afterwards, the key is checked once for the whole table,
+    # by one join. (SQLite does not enforce them on the bulk writer's connection at all.)
+    foreign_keys = _foreign_keys(name, run) if vendor == "postgresql" else []
+    if foreign_keys:  # a table with checks still pending cannot be altered: run them now (see below)
+        _flush_pending_checks(run)
+    for constraint, _ in foreign_keys:
+        run(f"ALTER TABLE {_q(name)} DROP CONSTRAINT {_q(constraint)}")
     for index, _ in indexes:
         run(f"DROP INDEX {_q(index)}")
     yield
     if vendor == "sqlite":
         run("PRAGMA threads = 2")  # lets SQLite's sorter use the second core for index builds
-    elif indexes:
-        # PostgreSQL builds no index on a table with foreign-key checks still pending: run them now
-        # (they would run at commit anyway), then defer again for the tables still to come.
-        run("SET CONSTRAINTS ALL IMMEDIATE")
-        run("SET CONSTRAINTS ALL DEFERRED")
+    elif indexes or foreign_keys:
+        # PostgreSQL builds no index on a table with foreign-key checks still pending. Its default
+        # maintenance_work_mem (64 MB) would sort a large table's index on disk, in many passes.
+        _flush_pending_checks(run)
+        run(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
     for _, create in indexes:
         run(create)
+    for constraint, definition in foreign_keys:
+        run(f"ALTER TABLE {_q(name)} ADD CONSTRAINT {_q(constraint)} {definition}")
 
 
 def _copy(cur, quoted_target: str, col_list: str, frame: pl.DataFrame) -> None:

@@ -225,3 +225,34 @@ def test_the_bulk_writer_leaves_the_wal_only_for_a_first_load_into_a_file_nobody
     assert _journal_mode(path) == "wal"  # put back on close, even after a rollback
     qinqing("import", str(MINIMAL), "--no-progress", database_url=url)
     assert not direct(path, first_load_direct=True)  # rows are stored: not a first load
+
+
+def test_a_large_first_load_puts_back_every_index_and_foreign_key_it_set_aside(tmp_path):
+    """Large first loads drop a table's secondary indexes (and on PostgreSQL its foreign keys) and build
+    them once afterwards: the schema after the import is the schema before, and the keys hold again."""
+    from decimal import Decimal
+
+    from django.db import IntegrityError, connection, transaction
+
+    from qinqing.contract.db import REBUILD_MIN_ROWS, db_table
+    from qinqing.contract.importer import import_dataset
+    from qinqing.contract.schema import TABLE_BY_NAME
+    from qinqing.registry.models import Holding
+
+    assert EXTRA_FIRMS >= REBUILD_MIN_ROWS  # firms and holdings both take the rebuilding path
+    tables = [db_table(TABLE_BY_NAME[n]) for n in ("enterprises", "holdings")]
+
+    def schema() -> dict:
+        with connection.cursor() as cur:
+            return {t: {name: (tuple(c["columns"]), c["index"], c["unique"], c["primary_key"], c["foreign_key"])
+                        for name, c in connection.introspection.get_constraints(cur, t).items()}
+                    for t in tables}
+
+    before = schema()
+    assert any(c[4] for c in before[tables[1]].values())  # holdings refer to firms
+    report = import_dataset(big_dataset(tmp_path / "big"))
+    assert report.ok and report.rows > 2 * EXTRA_FIRMS
+    assert schema() == before
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Holding.objects.create(enterprise_id="91530302MA6K000000", holder_type="person", holder_name="张伟",
+                               share_ratio=Decimal("0.5"))
