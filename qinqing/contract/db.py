@@ -139,10 +139,11 @@ def _secondary_indexes(name: str, run: Run, vendor: str) -> list[tuple[str, str]
                f"WHERE t.relname = '{name}' AND NOT x.indisunique AND NOT x.indisprimary")
 
 
-def _foreign_keys(name: str, run: Run) -> list[tuple[str, str]]:
-    """PostgreSQL: (constraint name, definition) of `name`'s foreign keys."""
-    return run("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "  # noqa: S608
-               f"WHERE conrelid = '{_q(name)}'::regclass AND contype = 'f' ORDER BY conname")
+def _foreign_keys(name: str, run: Run, to: set[str]) -> list[tuple[str, str]]:
+    """PostgreSQL: (constraint name, definition) of `name`'s foreign keys to the tables in `to`."""
+    found = run("SELECT conname, pg_get_constraintdef(oid), confrelid::regclass::text FROM pg_constraint "  # noqa: S608
+                f"WHERE conrelid = '{_q(name)}'::regclass AND contype = 'f' ORDER BY conname")
+    return [(constraint, definition) for constraint, definition, target in found if target.strip('"') in to]
 
 
 def _flush_pending_checks(run: Run) -> None:
@@ -154,12 +155,14 @@ def _flush_pending_checks(run: Run) -> None:
 
 @contextlib.contextmanager
 def indexes_rebuilt_after(name: str, incoming: int, existing: int, run: Run = _django_run,
-                          vendor: str | None = None) -> Iterator[None]:
+                          vendor: str | None = None, keys_to: set[str] = frozenset()) -> Iterator[None]:
     """Drop `name`'s secondary indexes for a large load and build each once afterwards (one sort per
     index instead of a B-tree walk per row). `name` comes from the model registry, never from input.
 
     On PostgreSQL only for a first load (the caller decides): dropping an index there locks readers out
-    of the table until commit.
+    of the table until commit. Its foreign keys to the tables in `keys_to` are set aside too: dropping one
+    locks readers out of the table it refers to as well, so the caller names only tables that were empty
+    when its transaction began (first loads of the same import), which nobody reads either.
     """
     vendor = vendor or connection.vendor
     if incoming < max(REBUILD_MIN_ROWS, existing // 2):
@@ -169,7 +172,7 @@ def indexes_rebuilt_after(name: str, incoming: int, existing: int, run: Run = _d
     # PostgreSQL checks a foreign key row by row, with a lookup and a lock of the referenced row each,
     # after every row the load adds; added back afterwards, the key is checked once for the whole table,
     # by one join. (SQLite does not enforce them on the bulk writer's connection at all.)
-    foreign_keys = _foreign_keys(name, run) if vendor == "postgresql" else []
+    foreign_keys = _foreign_keys(name, run, keys_to) if vendor == "postgresql" and keys_to else []
     if foreign_keys:  # a table with checks still pending cannot be altered: run them now (see below)
         _flush_pending_checks(run)
     for constraint, _ in foreign_keys:
@@ -198,8 +201,12 @@ def _copy(cur, quoted_target: str, col_list: str, frame: pl.DataFrame) -> None:
             copy.write(buf.getvalue())
 
 
-def upsert(table: Table, frame: pl.DataFrame) -> WriteStats:
-    """Insert new rows and update changed ones of `table` from a validated frame."""
+def upsert(table: Table, frame: pl.DataFrame, first_loads: set[str] | None = None) -> WriteStats:
+    """Insert new rows and update changed ones of `table` from a validated frame.
+
+    `first_loads`: the tables this transaction found empty and loaded so far (PostgreSQL); this call adds
+    `table` when it is one of them, and sets aside foreign keys only to those (see indexes_rebuilt_after).
+    """
     cols = write_columns(table)
     # Key order turns B-tree inserts into appends for a fresh table and keeps pages hot for updates.
     frame = frame.select(cols).sort(conflict_column(table))
@@ -213,7 +220,10 @@ def upsert(table: Table, frame: pl.DataFrame) -> WriteStats:
             # A first load: COPY straight into the table (validated keys are unique) and build its
             # secondary indexes once afterwards. Nobody reads an empty table, so the exclusive lock that
             # dropping an index takes until commit costs nothing.
-            with indexes_rebuilt_after(name, frame.height, before), connection.cursor() as cur:
+            if first_loads is not None:
+                first_loads.add(name)
+            with (indexes_rebuilt_after(name, frame.height, before, keys_to=first_loads or frozenset()),
+                  connection.cursor() as cur):
                 _copy(cur, _q(name), col_list, frame)
             return WriteStats(rows=frame.height, inserted=frame.height, updated=0)
         stage = _q(f"_stage_{name}")

@@ -41,6 +41,9 @@ class DjangoWriter:
 
     concurrent = False
 
+    def __init__(self) -> None:
+        self.first_loads: set[str] = set()  # tables this transaction found empty and loaded
+
     def existing_keys(self, table_name: str, column: str, values: list[str]) -> set[str]:
         return db.existing_keys(table_name, column, values)
 
@@ -48,7 +51,7 @@ class DjangoWriter:
         return frame
 
     def upsert(self, table: Table, prepared: pl.DataFrame) -> db.WriteStats:
-        return db.upsert(table, prepared)
+        return db.upsert(table, prepared, self.first_loads)
 
     def record_audit(self, **event) -> None:
         audit.record(**event)

@@ -256,3 +256,31 @@ def test_a_large_first_load_puts_back_every_index_and_foreign_key_it_set_aside(t
     with pytest.raises(IntegrityError), transaction.atomic():
         Holding.objects.create(enterprise_id="91530302MA6K000000", holder_type="person", holder_name="张伟",
                                share_ratio=Decimal("0.5"))
+
+
+@pytest.mark.django_db
+def test_foreign_keys_are_set_aside_only_towards_tables_loaded_in_the_same_transaction():
+    """Dropping a foreign key locks readers out of the table it refers to, on PostgreSQL: a first load may
+    do it only towards tables that were empty when its transaction began (loaded by the same import)."""
+    from django.db import connection
+
+    from qinqing.contract.db import _django_run, indexes_rebuilt_after
+
+    def statements(keys_to: set[str]) -> list[str]:
+        seen: list[str] = []
+
+        def run(sql: str) -> list[tuple]:
+            seen.append(sql)
+            return _django_run(sql)
+
+        with indexes_rebuilt_after("registry_holding", 100_000, 0, run=run, keys_to=keys_to):
+            pass
+        return seen
+
+    kept = statements(set())
+    assert any(s.startswith("DROP INDEX") for s in kept) and not any(" CONSTRAINT " in s for s in kept)
+    fresh = statements({"registry_enterprise"})
+    dropped = [s for s in fresh if "DROP CONSTRAINT" in s]
+    added = [s for s in fresh if "ADD CONSTRAINT" in s and "FOREIGN KEY" in s]
+    assert len(dropped) == len(added) == (1 if connection.vendor == "postgresql" else 0)
+    assert "registry_enterprise" in "".join(added) or connection.vendor != "postgresql"
