@@ -37,7 +37,7 @@ from django.conf import settings
 from django.db import connection
 
 from qinqing.contract.schema import TABLE_BY_NAME, TABLES, Table
-from qinqing.risk.engine.base import before_table, fresh_table
+from qinqing.risk.engine.base import before_table
 from qinqing.risk.sources import engine_schema, read_stored, stored_batches, typed
 
 CHANGE_ACTIONS = ("import", "create", "update", "delete")
@@ -241,20 +241,14 @@ class Warehouse:
         con.unregister("_gone")
         con.register("_incoming", fresh.to_arrow())
         con.execute(f'INSERT INTO stored."{table.name}" SELECT * FROM _incoming')  # noqa: S608
-        # The same rows typed as the copy holds them, for the patches of this connection's scan.
-        con.execute(f'CREATE OR REPLACE TEMP TABLE "{fresh_table(table.name)}" AS '  # noqa: S608
-                    f'SELECT * FROM stored."{table.name}" LIMIT 0')
-        con.execute(f'INSERT INTO "{fresh_table(table.name)}" SELECT * FROM _incoming')  # noqa: S608
         con.unregister("_incoming")
         return fresh.height
 
     # --- what the engine reads -------------------------------------------------------------------
     @staticmethod
-    def select(name: str, columns: list[str] | None = None, source: str | None = None) -> str:
-        """The columns the engine reads of a contract table, from the copy (or from `source`, a relation of
-        the same columns: the rows a sync re-read)."""
+    def select(name: str, columns: list[str] | None = None) -> str:
         cols = columns or list(engine_schema(TABLE_BY_NAME[name]))
-        return f'SELECT {", ".join(quote(c) for c in cols)} FROM {source or "stored." + quote(name)}'  # noqa: S608
+        return f'SELECT {", ".join(quote(c) for c in cols)} FROM stored.{quote(name)}'  # noqa: S608
 
     def frames(self, con: duckdb.DuckDBPyConnection, names: Iterable[str],
                columns: dict[str, list[str]] | None = None) -> dict[str, pl.DataFrame]:
@@ -284,8 +278,8 @@ class Snapshot:
     versions: dict[str, int]
     changes: dict[str, tuple[int, str, list]] = field(default_factory=dict)
 
-    def select(self, name: str, columns: list[str] | None, source: str | None = None) -> str:
-        return Warehouse.select(name, columns, source)
+    def select(self, name: str, columns: list[str] | None) -> str:
+        return Warehouse.select(name, columns)
 
     def parquet(self, name: str, columns: list[str] | None) -> str:
         """A Parquet file of the table at its current version (written once, kept until it changes)."""

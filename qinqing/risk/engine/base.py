@@ -75,7 +75,7 @@ class Stored(Protocol):
     # table → (its version before the last sync, the copy's key column, the keys it re-read)
     changes: dict[str, tuple[int, str, list]]
 
-    def select(self, name: str, columns: list[str] | None, source: str | None = None) -> str: ...  # over the copy
+    def select(self, name: str, columns: list[str] | None) -> str: ...  # SQL over the copy (DuckDB)
     def parquet(self, name: str, columns: list[str] | None) -> str: ...  # a Parquet file of it (other engines)
 
 
@@ -106,12 +106,6 @@ class Patch:
 def before_table(relation: str) -> str:
     """Where the rows of `relation` that a patch replaces are kept, as they were, for the scan."""
     return f"_before_{relation}"
-
-
-def fresh_table(table: str) -> str:
-    """Where the sync keeps, for the scan, the rows of contract table `table` it has just re-read by key:
-    a patch over the table reads its few changed rows there, not out of the whole table."""
-    return f"_fresh_{table}"
 
 
 class Engine(Protocol):
