@@ -12,7 +12,7 @@ import json
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,8 +143,16 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
         def through_writer(fn, *args):
             return pool.submit(fn, *args).result() if concurrent else fn(*args)
 
+        failed: list[BaseException] = []  # a write that failed: the writes queued after it do nothing
+
         def write(table: Table, prepared, keys: list | None) -> None:
-            stats = writer.upsert(table, prepared)
+            if failed:
+                return
+            try:
+                stats = writer.upsert(table, prepared)
+            except BaseException as exc:
+                failed.append(exc)
+                raise
             summary = summaries[table.name]
             summary.inserted, summary.updated, summary.unchanged = stats.inserted, stats.updated, stats.unchanged
             if stats.inserted + stats.updated and keys is not None:
@@ -152,31 +160,39 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
             note("write", table.name)
 
         existing = functools.partial(through_writer, writer.existing_keys)
-        for check in validate_tables(dataset, existing, progress=lambda name: note("validate", name)):
-            source = check.source
-            rows = check.result.typed.height if check.result is not None else 0
-            summaries[check.name] = TableSummary(check.name, source.label, rows, check.errors.height,
-                                                 unknown_columns=source.unknown_columns)
-            file_errors += check.file_errors
-            if check.errors.height:
-                errors.append(check.errors)
-            if errors or file_errors:
-                continue  # keep checking, to report every error; nothing more is written
-            table, typed = TABLE_BY_NAME[check.name], check.result.typed
-            keys = typed.get_column(conflict_column(table)).to_list() if typed.height <= CHANGED_KEYS_MAX else None
-            # Sorting and conversion happen here, on the validating side: the writer is the busier one.
-            prepared = writer.prepare(table, typed)
-            del typed, check
-            if not concurrent:
-                write(table, prepared, keys)
-                continue
-            size = _size(prepared)
-            while queued and sum(s for _, s in queued) + size > WRITE_QUEUE_BYTES:
+        try:
+            for check in validate_tables(dataset, existing, progress=lambda name: note("validate", name)):
+                source = check.source
+                rows = check.result.typed.height if check.result is not None else 0
+                summaries[check.name] = TableSummary(check.name, source.label, rows, check.errors.height,
+                                                     unknown_columns=source.unknown_columns)
+                file_errors += check.file_errors
+                if check.errors.height:
+                    errors.append(check.errors)
+                if errors or file_errors:
+                    continue  # keep checking, to report every error; nothing more is written
+                table, typed = TABLE_BY_NAME[check.name], check.result.typed
+                keys = typed.get_column(conflict_column(table)).to_list() if typed.height <= CHANGED_KEYS_MAX else None
+                # Sorting and conversion happen here, on the validating side: the writer is the busier one.
+                prepared = writer.prepare(table, typed)
+                del typed, check
+                if not concurrent:
+                    write(table, prepared, keys)
+                    continue
+                size = _size(prepared)
+                while queued and sum(s for _, s in queued) + size > WRITE_QUEUE_BYTES:
+                    queued.popleft()[0].result()
+                queued.append((pool.submit(write, table, prepared, keys), size))
+                del prepared
+            while queued:
                 queued.popleft()[0].result()
-            queued.append((pool.submit(write, table, prepared, keys), size))
-            del prepared
-        while queued:
-            queued.popleft()[0].result()
+        except BaseException:
+            # A failed write or an interrupt: the writes still queued are not started, and the one running
+            # ends, before the writer rolls back (it must not be used from two threads at once).
+            for future, _ in queued:
+                future.cancel()
+            wait([future for future, _ in queued])
+            raise
         ordered = [summaries[t.name] for t in TABLES if t.name in summaries]
         ok = not errors and not file_errors
         if not ok:

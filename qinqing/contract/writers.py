@@ -250,7 +250,11 @@ def _transaction_on(pool: Executor) -> Iterator[None]:
         finally:
             connection.close()
 
-    pool.submit(enter).result()
+    try:
+        pool.submit(enter).result()
+    except BaseException:
+        pool.submit(leave, False).result()  # what was entered is left, and the connection closed
+        raise
     ok = False
     try:
         yield

@@ -284,3 +284,30 @@ def test_foreign_keys_are_set_aside_only_towards_tables_loaded_in_the_same_trans
     added = [s for s in fresh if "ADD CONSTRAINT" in s and "FOREIGN KEY" in s]
     assert len(dropped) == len(added) == (1 if connection.vendor == "postgresql" else 0)
     assert "registry_enterprise" in "".join(added) or connection.vendor != "postgresql"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_that_fails_midway_rolls_back_everything_the_import_wrote(monkeypatch):
+    """The writer fails on a table while later ones are queued: the error reaches the caller, the queued
+    writes never run, and nothing of the import stays (every writer: Django's, threaded, ADBC)."""
+    from qinqing.contract import writers
+    from qinqing.contract.importer import import_dataset
+    from tests.contract.helpers import table_fingerprints
+
+    before = table_fingerprints()
+    written: list[str] = []
+
+    def failing(upsert):
+        def wrapped(self, table, prepared):
+            if table.name == "holdings":
+                raise RuntimeError("disk full")
+            written.append(table.name)
+            return upsert(self, table, prepared)
+        return wrapped
+
+    for cls in (writers.DjangoWriter, writers.AdbcSqliteWriter):
+        monkeypatch.setattr(cls, "upsert", failing(cls.upsert))
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_dataset(MINIMAL)
+    assert "enterprises" in written and "roles" not in written  # written before; never started after
+    assert table_fingerprints() == before
