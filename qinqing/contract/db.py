@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 import polars as pl
@@ -139,7 +139,7 @@ def _secondary_indexes(name: str, run: Run, vendor: str) -> list[tuple[str, str]
                f"WHERE t.relname = '{name}' AND NOT x.indisunique AND NOT x.indisprimary")
 
 
-def _foreign_keys(name: str, run: Run, to: set[str]) -> list[tuple[str, str]]:
+def _foreign_keys(name: str, run: Run, to: Collection[str]) -> list[tuple[str, str]]:
     """PostgreSQL: (constraint name, definition) of `name`'s foreign keys to the tables in `to`."""
     found = run("SELECT conname, pg_get_constraintdef(oid), confrelid::regclass::text FROM pg_constraint "  # noqa: S608
                 f"WHERE conrelid = '{_q(name)}'::regclass AND contype = 'f' ORDER BY conname")
@@ -155,7 +155,7 @@ def _flush_pending_checks(run: Run) -> None:
 
 @contextlib.contextmanager
 def indexes_rebuilt_after(name: str, incoming: int, existing: int, run: Run = _django_run,
-                          vendor: str | None = None, keys_to: set[str] = frozenset()) -> Iterator[None]:
+                          vendor: str | None = None, keys_to: Collection[str] = ()) -> Iterator[None]:
     """Drop `name`'s secondary indexes for a large load and build each once afterwards (one sort per
     index instead of a B-tree walk per row). `name` comes from the model registry, never from input.
 
@@ -222,7 +222,7 @@ def upsert(table: Table, frame: pl.DataFrame, first_loads: set[str] | None = Non
             # dropping an index takes until commit costs nothing.
             if first_loads is not None:
                 first_loads.add(name)
-            with (indexes_rebuilt_after(name, frame.height, before, keys_to=first_loads or frozenset()),
+            with (indexes_rebuilt_after(name, frame.height, before, keys_to=first_loads or ()),
                   connection.cursor() as cur):
                 _copy(cur, _q(name), col_list, frame)
             return WriteStats(rows=frame.height, inserted=frame.height, updated=0)

@@ -38,6 +38,51 @@ def _size(prepared) -> int:
     return prepared.nbytes if hasattr(prepared, "nbytes") else int(prepared.estimated_size())
 
 
+class _WriteQueue:
+    """The writes of an import, in order, on the writer's one thread (or at once, for a writer that works
+    only on the caller's thread). Checked tables wait for the writer up to `budget` bytes between them, so
+    checking runs ahead while the writer builds a large table's indexes, without holding the whole dataset
+    in memory. After a failed write, those queued behind it do nothing; `abandon` cancels the ones not
+    started and waits for the running one, so the writer is never used from two threads at once. Every
+    use of the writer, key look-ups included, goes through `call` or `put`."""
+
+    def __init__(self, pool: ThreadPoolExecutor, concurrent: bool, budget: int = WRITE_QUEUE_BYTES) -> None:
+        self.pool, self.concurrent, self.budget = pool, concurrent, budget
+        self.waiting: deque[tuple[Future, int]] = deque()
+        self.failed = False
+
+    def call(self, fn, *args):
+        """Run `fn` on the writer's thread, after the writes queued before it, and return its result."""
+        return self.pool.submit(fn, *args).result() if self.concurrent else fn(*args)
+
+    def put(self, fn, size: int, *args) -> None:
+        """Queue a write holding `size` bytes; wait first for the oldest ones while over the budget."""
+        if not self.concurrent:
+            fn(*args)
+            return
+        while self.waiting and sum(s for _, s in self.waiting) + size > self.budget:
+            self.waiting.popleft()[0].result()
+        self.waiting.append((self.pool.submit(self._unless_failed, fn, *args), size))
+
+    def _unless_failed(self, fn, *args) -> None:
+        if self.failed:
+            return
+        try:
+            fn(*args)
+        except BaseException:
+            self.failed = True
+            raise
+
+    def drain(self) -> None:
+        while self.waiting:
+            self.waiting.popleft()[0].result()
+
+    def abandon(self) -> None:
+        for future, _ in self.waiting:
+            future.cancel()
+        wait([future for future, _ in self.waiting])
+
+
 @dataclass
 class TableSummary:
     table: str
@@ -133,33 +178,17 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
     file_errors = list(dataset.problems)
     with (ThreadPoolExecutor(1, thread_name_prefix="qinqing-import") as pool,
           open_writer(pool, first_load_direct=sole_connection) as writer):
-        # A writer that can work from another thread writes while later tables are being checked: checked
-        # tables queue for the writer (oldest first) up to WRITE_QUEUE_BYTES, so validation runs ahead while
-        # a large table's indexes are built, without holding the whole dataset in memory. Every use of the
-        # writer, key look-ups included, goes through that one thread.
-        concurrent = writer.concurrent
-        queued: deque[tuple[Future, int]] = deque()
-
-        def through_writer(fn, *args):
-            return pool.submit(fn, *args).result() if concurrent else fn(*args)
-
-        failed: list[BaseException] = []  # a write that failed: the writes queued after it do nothing
+        queue = _WriteQueue(pool, writer.concurrent)
 
         def write(table: Table, prepared, keys: list | None) -> None:
-            if failed:
-                return
-            try:
-                stats = writer.upsert(table, prepared)
-            except BaseException as exc:
-                failed.append(exc)
-                raise
+            stats = writer.upsert(table, prepared)
             summary = summaries[table.name]
             summary.inserted, summary.updated, summary.unchanged = stats.inserted, stats.updated, stats.unchanged
             if stats.inserted + stats.updated and keys is not None:
                 summary.keys = keys
             note("write", table.name)
 
-        existing = functools.partial(through_writer, writer.existing_keys)
+        existing = functools.partial(queue.call, writer.existing_keys)
         try:
             for check in validate_tables(dataset, existing, progress=lambda name: note("validate", name)):
                 source = check.source
@@ -176,34 +205,23 @@ def import_dataset(path: Path, *, actor=None, report_path: Path | None = None,
                 # Sorting and conversion happen here, on the validating side: the writer is the busier one.
                 prepared = writer.prepare(table, typed)
                 del typed, check
-                if not concurrent:
-                    write(table, prepared, keys)
-                    continue
-                size = _size(prepared)
-                while queued and sum(s for _, s in queued) + size > WRITE_QUEUE_BYTES:
-                    queued.popleft()[0].result()
-                queued.append((pool.submit(write, table, prepared, keys), size))
+                queue.put(write, _size(prepared), table, prepared, keys)
                 del prepared
-            while queued:
-                queued.popleft()[0].result()
+            queue.drain()
         except BaseException:
-            # A failed write or an interrupt: the writes still queued are not started, and the one running
-            # ends, before the writer rolls back (it must not be used from two threads at once).
-            for future, _ in queued:
-                future.cancel()
-            wait([future for future, _ in queued])
+            queue.abandon()
             raise
         ordered = [summaries[t.name] for t in TABLES if t.name in summaries]
         ok = not errors and not file_errors
         if not ok:
-            through_writer(writer.rollback)
+            queue.call(writer.rollback)
         else:
             detail = {
                 "tables": {s.table: _changes(s) for s in ordered},
                 "sha256": sorted({src.sha256 for src in dataset.tables.values()}),
             }
-            through_writer(functools.partial(writer.record_audit, action="import", actor=actor,
-                                             object_type="contract.dataset", object_id=path.name, detail=detail))
+            queue.call(functools.partial(writer.record_audit, action="import", actor=actor,
+                                         object_type="contract.dataset", object_id=path.name, detail=detail))
     all_errors = pl.concat(errors) if errors else pl.DataFrame(schema=ERROR_SCHEMA)
     report = ImportReport(path, ok, ordered, _report_rows(all_errors, file_errors, dataset), file_errors,
                           dataset.ignored_files)

@@ -215,13 +215,8 @@ def references_read(name_or_sql: str, views: dict[str, str] | None = None) -> se
     """The engine-built tables (calendar, unit tree, ...) a query (or a view, by name) reads, through the
     views it reads."""
     views = catalog.views() if views is None else views
-    out: set[str] = set()
-    for name in references(views.get(name_or_sql, name_or_sql)):
-        if name in views:
-            out |= references_read(name, views)
-        elif name in reference.BUILDERS:
-            out.add(name)
-    return out
+    queries = [views.get(name_or_sql, name_or_sql), *(views[v] for v in views_read(name_or_sql, views))]
+    return {name for sql in queries for name in references(sql) if name in reference.BUILDERS and name not in views}
 
 
 def build_reference(frames: dict[str, pl.DataFrame], names: Iterable[str], as_of: dt.date) -> dict[str, pl.DataFrame]:
