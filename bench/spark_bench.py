@@ -112,7 +112,7 @@ def run_engine(engine_name: str, replica: Replica, as_of: dt.date) -> tuple[floa
     started = time.perf_counter()
     engine = open_engine(engine_name)
     try:
-        found = run(engine, builder_frames(replica, the_plan), the_plan, as_of=as_of, stored=replica)
+        found = run(engine, builder_frames(replica, the_plan), the_plan, as_of=as_of, stored=replica).findings
     finally:
         engine.close()
     return time.perf_counter() - started, found

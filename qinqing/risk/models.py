@@ -25,7 +25,7 @@ class Scan(models.Model):
     incremental = models.BooleanField(_("incremental"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
     counts = models.JSONField(_("counts"), default=dict)  # rule → raised/new/reopened/resolved, or carried
-    # rule → what its alerts depend on (services.rule_signatures): a later scan with the same signature
+    # rule → what its alerts depend on (engine.base.run): a later scan with the same signature
     # carries the rule's alerts forward instead of running it again.
     signatures = models.JSONField(_("input signatures"), default=dict)
     seconds = models.FloatField(_("seconds"), null=True, blank=True)

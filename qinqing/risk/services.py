@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from qinqing.audit import services as audit
 from qinqing.risk import catalog
-from qinqing.risk.engine.base import Finding, build_reference, frame_digest, identity_of, plan, run, signature
+from qinqing.risk.engine.base import Evaluation, Finding, build_reference, identity_of, plan, run
 from qinqing.risk.engine.engines import open_engine
 from qinqing.risk.models import Alert, Decision, Scan
 from qinqing.risk.warehouse import Snapshot, Warehouse
@@ -234,23 +234,6 @@ def _previous_signatures(codes: list[str]) -> dict[str, str]:
             if code in (scan.signatures or {})}
 
 
-def rule_signatures(rules: list[catalog.Rule], versions: dict[str, int], built: dict, *, as_of: dt.date,
-                    engine: str, overrides: dict[str, dict[str, object]] | None) -> dict[str, str]:
-    """What a rule's alerts depend on: its query and views, parameters, scan date, engine, and the versions
-    of the tables and what the engine-built tables it reads hold (`built`: calendar incl. days an
-    administrator entered, unit tree). Same signature, same alerts: no need to run it again."""
-    views = catalog.views()
-    digests = {name: frame_digest(frame) for name, frame in built.items()}
-    out = {}
-    for rule in rules:
-        rule_plan = plan([rule])
-        out[rule.code] = signature(
-            rule.sql, [views[v] for v in rule_plan.views], rule.values((overrides or {}).get(rule.code)),
-            as_of, engine, {t: versions.get(t) for t in rule_plan.tables},
-            {name: digests[name] for name in rule_plan.reference})
-    return out
-
-
 def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_of: dt.date | None = None,
              overrides: dict[str, dict[str, object]] | None = None, progress: Progress | None = None,
              full: bool = False, rebuild: bool = False, warehouse: Warehouse | None = None) -> ScanResult:
@@ -273,15 +256,13 @@ def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_
             small = sorted({t for name in the_plan.reference for t in reference.BUILDERS[name].needs})
             frames = {**warehouse.minima(con, reference.CALENDAR_SPAN), **warehouse.frames(con, small)}
             built = build_reference(frames, the_plan.reference, as_of)  # once per scan
-            signatures = rule_signatures(rules, synced.versions, built, as_of=as_of, engine=engine,
-                                         overrides=overrides)
-            previous = {} if full else _previous_signatures(list(signatures))
-            todo = [r for r in rules if previous.get(r.code) != signatures[r.code]]
-            result.carried = [r.code for r in rules if r not in todo]
-            if todo:
-                snapshot = Snapshot(warehouse, con, synced.versions, synced.changes)
-                result.findings = _evaluate(engine, snapshot, plan(todo), frames, built, as_of=as_of,
-                                            overrides=overrides, progress=progress, seen=known)
+            previous = {} if full else _previous_signatures([r.code for r in rules])
+            snapshot = Snapshot(warehouse, con, synced.versions, synced.changes)
+            evaluation = _evaluate(engine, snapshot, the_plan, frames, built, as_of=as_of, overrides=overrides,
+                                   progress=progress, seen=known, previous=previous)
+        signatures, result.findings = evaluation.signatures, evaluation.findings
+        todo = [r for r in rules if r.code in result.findings]
+        result.carried = [r.code for r in rules if r.code not in result.findings]
         for rule in todo:
             if progress:
                 progress("store", rule.code)
@@ -303,8 +284,9 @@ def run_scan(*, engine: str = "duckdb", rule_codes: list[str] | None = None, as_
 
 
 def _evaluate(engine: str, snapshot: Snapshot, the_plan, frames: dict, built: dict, *, as_of: dt.date, overrides,
-              progress: Progress | None, seen: Known) -> dict[str, list[Finding]]:
-    """Run the planned rules over the copy: DuckDB reads it in place, Spark reads Parquet files of it."""
+              progress: Progress | None, seen: Known, previous: dict[str, str]) -> Evaluation:
+    """Run the planned rules whose inputs changed over the copy: DuckDB reads it in place, Spark reads
+    Parquet files of it."""
     if engine == "duckdb":
         from qinqing.risk.engine.duck import DuckEngine
 
@@ -313,7 +295,7 @@ def _evaluate(engine: str, snapshot: Snapshot, the_plan, frames: dict, built: di
         eng = open_engine(engine)
     try:
         return run(eng, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress, stored=snapshot,
-                   seen=seen, built=built)
+                   seen=seen, built=built, previous=previous)
     finally:
         eng.close()
 

@@ -17,7 +17,7 @@ Layout: schema `stored` holds each contract table under its own name with the en
 (`sources.engine_schema`) plus `_key` (the row's surrogate id) for tables whose natural key is several
 columns; schema `cache` holds derived relations (the kin and ownership views) kept while the versions of
 what they read are unchanged; `_tables` (name, version), `_state` (the last applied event and the
-database it came from) and `_views` (cached relation → signature of its inputs) say what is there.
+database it came from) and `_views` (cached relation → signature of its inputs, token of its content) say what is there.
 """
 
 from __future__ import annotations
@@ -122,6 +122,8 @@ class Warehouse:
                 con.execute("CREATE TABLE IF NOT EXISTS _tables (name VARCHAR PRIMARY KEY, version BIGINT)")
                 con.execute("CREATE TABLE IF NOT EXISTS _state (seq BIGINT, hash VARCHAR, source VARCHAR)")
                 con.execute("CREATE TABLE IF NOT EXISTS _views (name VARCHAR PRIMARY KEY, signature VARCHAR)")
+                # The token of what a kept relation holds (base._Relations); copies made before it lack it.
+                con.execute("ALTER TABLE _views ADD COLUMN IF NOT EXISTS content VARCHAR")
                 yield con
             finally:
                 con.close()

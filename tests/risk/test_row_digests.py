@@ -46,7 +46,7 @@ def test_the_digest_names_the_version_the_engine_and_the_severity(db):
 
     the_plan = dataclasses.replace(plan([rule]), rules=[stand_in], tables=[], views=[], reference=[])
     engine = DuckEngine()
-    found = run(engine, frames, the_plan, as_of=dt.date(2025, 6, 30), seen=seen)[rule.code]
+    found = run(engine, frames, the_plan, as_of=dt.date(2025, 6, 30), seen=seen).findings[rule.code]
     assert seen_digests[0].startswith(f"{DIGEST_VERSION}:duckdb:{rule.severity}:")
     assert found[0].digest == seen_digests[0]
     louder = dataclasses.replace(stand_in, severity="high" if rule.severity != "high" else "low")

@@ -99,8 +99,8 @@ def test_a_changed_history_rebuilds_the_copy(db, warehouse):
 def test_an_incremental_scan_runs_only_what_changed_and_agrees_with_a_full_scan(db, warehouse, tmp_path):
     from qinqing.service.models import Application
 
-    assert import_dataset(CASE).ok
     assert import_dataset(OVERDUE_CASE).ok
+    assert import_dataset(CASE).ok  # second: its officials and firms are those of the kin case
     codes = [KIN.code, OVERDUE.code]
     first = run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse)
     assert set(first.outcomes) == set(codes)
@@ -109,7 +109,18 @@ def test_an_incremental_scan_runs_only_what_changed_and_agrees_with_a_full_scan(
     (tmp_path / "lists.csv").write_text("code,list,title\nvisit,positive,走访企业\n", encoding="utf-8")
     assert import_dataset(tmp_path).ok
     assert set(run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse).carried) == set(codes)
-    # A new decision for the kin firm: both rules read applications, both run again.
+    # A new matter of a firm no kin relation reaches: the matters the kin rule can name (kin_matters) are
+    # patched to the very same rows, so it keeps its alerts; the overdue counts change, that rule runs.
+    kin_firms = {row[2] for row in kept_rows(warehouse, "kin_matters")}
+    stranger = Application.objects.exclude(enterprise_id__in=kin_firms).order_by("application_id").first()
+    stranger.pk = stranger.application_id = "BJ0099"
+    stranger.save()
+    steps: list[tuple[str, str]] = []
+    unrelated = run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse,
+                         progress=lambda phase, name: steps.append((phase, name)))
+    assert ("patched", "kin_matters") in steps
+    assert set(unrelated.outcomes) == {OVERDUE.code} and unrelated.carried == [KIN.code]
+    # A new decision for the kin firm: both rules run again.
     new = Application.objects.get(application_id="BJ0001")
     new.pk = new.application_id = "BJ0100"
     new.save()

@@ -13,6 +13,7 @@ Every rule's query returns one row per alert with these columns:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -113,9 +114,12 @@ class Engine(Protocol):
 
     def register(self, name: str, frame: pl.DataFrame) -> None: ...
     def register_stored(self, name: str, stored: Stored, columns: list[str] | None) -> None: ...
-    # → "view" (not stored), "built", "kept" (the kept copy was current) or "patched"
+    # The signature and content token of the kept copy of `name`, if the engine keeps one.
+    def held(self, name: str) -> tuple[str, str] | None: ...
+    # → "view" (not stored), "built", "kept" (the kept copy was current), "patched", or "unchanged" (patched,
+    # and the rows it derived again are the rows it held). `content`: the token stored with a new content.
     def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None,
-                    patch: Patch | None = None) -> str: ...
+                    patch: Patch | None = None, content: str | None = None) -> str: ...
     def rows(self, sql: str) -> list[dict]: ...
     def close(self) -> None: ...
 
@@ -268,11 +272,51 @@ def _patch_for(name: str, sql: str, read: list[str], inputs: dict[str, int | Non
     return Patch(previous, regroup.relation, key, keys, regroup.columns)
 
 
+@dataclass
+class Evaluation:
+    """What a run did: the findings of the rules it ran, and for every planned rule the signature of what
+    its alerts depend on (a rule whose signature was in `previous` did not run: its alerts stand)."""
+
+    findings: dict[str, list[Finding]]
+    signatures: dict[str, str]
+
+
+class _Relations:
+    """The relations of one scan, made on the engine when something reads them: contract tables, engine-built
+    tables and derived views. Each has a *token* that names its content: a table's version, what an
+    engine-built table holds, and for a view its query over its inputs' tokens, or the token of the kept copy
+    it still holds (kept as it was, or patched to the very same rows). Rules whose query reads the same
+    tokens as when they last ran give the same alerts: an import that changes applications none of a
+    rule's kept matters hold leaves that rule's alerts as they are."""
+
+    def __init__(self, engine: Engine, progress: Progress | None) -> None:
+        self.engine, self.progress = engine, progress
+        self.tokens: dict[str, str] = {}
+        self.waiting: dict[str, Callable[[], None]] = {}  # relation → how to make it on the engine
+
+    def defer(self, name: str, token: str, make: Callable[[], None]) -> None:
+        self.tokens[name] = token
+        self.waiting[name] = make
+
+    def ensure(self, names: Iterable[str]) -> None:
+        for name in sorted(names):
+            make = self.waiting.pop(name, None)
+            if make is not None:
+                make()
+
+    def read_by(self, sql: str) -> dict[str, str]:
+        """The tokens of the relations a query reads directly."""
+        return {name: self.tokens[name] for name in sorted(references(sql)) if name in self.tokens}
+
+
 def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_of: dt.date,
         overrides: dict[str, dict[str, object]] | None = None, progress: Progress | None = None,
         stored: Stored | None = None, seen: Seen | None = None,
-        built: dict[str, pl.DataFrame] | None = None) -> dict[str, list[Finding]]:
-    """Register the tables, build the derived relations, run each rule; findings per rule code.
+        built: dict[str, pl.DataFrame] | None = None, previous: dict[str, str] | None = None) -> Evaluation:
+    """Derive the relations the rules read and run each rule whose inputs changed; findings per rule code.
+
+    `previous`: per rule, the signature it had when its stored alerts were made; a rule with the same
+    signature now is not run (nor is anything made that only it reads).
 
     `seen`: rows the store already holds unchanged are left out of the findings (it records them).
 
@@ -280,20 +324,54 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
     the reference builders read), and derived relations are cached in it by signature.
 
     `built`: engine-built tables the caller already built for this scan (`build_reference`)."""
-    overrides = overrides or {}
+    overrides, previous = overrides or {}, previous or {}
     versions = stored.versions if stored is not None else None
     common = {"as_of": as_of}
+    relations = _Relations(engine, progress)
     for name in the_plan.tables:
         if stored is None:
-            engine.register(name, frames[name])
+            make = functools.partial(engine.register, name, frames[name])
         else:
-            engine.register_stored(name, stored, the_plan.columns.get(name))
+            make = functools.partial(engine.register_stored, name, stored, the_plan.columns.get(name))
+        relations.defer(name, f"table:{(versions or {}).get(name)}", make)
     missing = [name for name in the_plan.reference if name not in (built or {})]
     reference_frames = {**(built or {}), **build_reference(frames, missing, as_of)}
     digests: dict[str, str] = {}  # engine-built table → what it holds
     for name in the_plan.reference:
         digests[name] = frame_digest(reference_frames[name])
-        engine.register(name, reference_frames[name])
+        relations.defer(name, f"built:{digests[name]}",
+                        functools.partial(engine.register, name, reference_frames[name]))
+    _derive(relations, the_plan, stored, digests, common)
+    findings: dict[str, list[Finding]] = {}
+    signatures: dict[str, str] = {}
+    for rule in the_plan.rules:
+        values = {**common, **rule.values(overrides.get(rule.code))}
+        sql = render(rule.sql, values, where=f"rule {rule.code}")
+        signatures[rule.code] = signature(sql, rule.severity, engine.name, relations.read_by(rule.sql))
+        if previous.get(rule.code) == signatures[rule.code]:
+            continue
+        if progress:
+            progress("rule", rule.code)
+        relations.ensure(references(rule.sql))
+        rows_since = getattr(engine, "rows_since", None)
+        if seen is not None and rows_since is not None:
+            # The digest names what can change an alert besides its row: the finding code and severity.
+            prefix = f"{DIGEST_VERSION}:{engine.name}:{rule.severity}:"
+            rows = rows_since(sql, lambda key, digest, rule=rule, prefix=prefix: seen(rule, key, prefix + digest))
+            made = (finding(rule, r, prefix + r.pop("_digest")) for r in rows)
+        else:
+            made = (finding(rule, r) for r in engine.rows(sql))
+        found = {f.alert_key: f for f in made}
+        findings[rule.code] = [found[k] for k in sorted(found)]
+    return Evaluation(findings, signatures)
+
+
+def _derive(relations: _Relations, the_plan: Plan, stored: Stored | None, digests: dict[str, str],
+            common: dict[str, object]) -> None:
+    """Bring the kept copies of the planned views up to date where a rule may need them (a patch tells
+    whether the content changed); leave the others to be made when something reads them."""
+    engine, progress = relations.engine, relations.progress
+    versions = stored.versions if stored is not None else None
     views = catalog.views()
     readers = {name: 0 for name in the_plan.views}
     for sql in [*(views[v] for v in the_plan.views), *(r.sql for r in the_plan.rules)]:
@@ -308,8 +386,6 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
     # (@keep, @memory, or how it follows changed rows: @patch, @regroup).
     declared = {*catalog.kept_views(), *catalog.memory_views(), *catalog.view_patches(), *catalog.view_regroups()}
     for name in the_plan.views:
-        if progress:
-            progress("view", name)
         sql = render(views[name], common, where=f"view {name}")
         key = patch = None
         if versions is not None and name not in catalog.memory_views():
@@ -321,29 +397,28 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
             key = signature(sql, read, inputs, refs)
             patch = _patch_for(name, sql, read, inputs, refs, table_changes, changed)
         once = readers[name] <= 1 and name not in declared
-        how = engine.materialize(name, sql, once=once, cache_key=key, patch=patch)
-        if how == "patched":
+        token = "view:" + signature(sql, relations.read_by(views[name]))
+        held = engine.held(name) if key is not None and not once else None
+        if held is None or (held[0] != key and (patch is None or held[0] != patch.previous)):
+            # Made when read; derived whole then (a kept copy that cannot follow is replaced).
+            def make(name=name, sql=sql, once=once, key=key, token=token) -> None:
+                relations.ensure(references(views[name]))
+                if progress:
+                    progress("view", name)
+                engine.materialize(name, sql, once=once, cache_key=key, content=token)
+            relations.defer(name, token, make)
+            continue
+        if held[0] != key:  # a patch reads what the view reads
+            relations.ensure(references(views[name]))
+        if progress:
+            progress("view", name)
+        how = engine.materialize(name, sql, cache_key=key, patch=patch, content=token)
+        relations.tokens[name] = held[1] if how in ("kept", "unchanged") else token
+        if how in ("patched", "unchanged"):
             if not patch.groups:
                 changed[name] = (patch.key, patch.keys)
             if progress:
                 progress("patched", name)
-    results: dict[str, list[Finding]] = {}
-    for rule in the_plan.rules:
-        if progress:
-            progress("rule", rule.code)
-        values = {**common, **rule.values(overrides.get(rule.code))}
-        sql = render(rule.sql, values, where=f"rule {rule.code}")
-        rows_since = getattr(engine, "rows_since", None)
-        if seen is not None and rows_since is not None:
-            # The digest names what can change an alert besides its row: the finding code and severity.
-            prefix = f"{DIGEST_VERSION}:{engine.name}:{rule.severity}:"
-            rows = rows_since(sql, lambda key, digest, rule=rule, prefix=prefix: seen(rule, key, prefix + digest))
-            made = (finding(rule, r, prefix + r.pop("_digest")) for r in rows)
-        else:
-            made = (finding(rule, r) for r in engine.rows(sql))
-        found = {f.alert_key: f for f in made}
-        results[rule.code] = [found[k] for k in sorted(found)]
-    return results
 
 
 def scan_frames(engine_name: str, frames: dict[str, pl.DataFrame], rules: Iterable[Rule], *, as_of: dt.date,
@@ -357,6 +432,6 @@ def scan_frames(engine_name: str, frames: dict[str, pl.DataFrame], rules: Iterab
     frames = {**{t: empty_table(t) for t in the_plan.tables if t not in frames}, **frames}
     engine = engines.open_engine(engine_name)
     try:
-        return run(engine, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress)
+        return run(engine, frames, the_plan, as_of=as_of, overrides=overrides, progress=progress).findings
     finally:
         engine.close()

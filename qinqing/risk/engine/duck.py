@@ -50,30 +50,38 @@ class DuckEngine:
         """A contract table of the columnar copy, read in place (only the columns the rules read)."""
         self.con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {stored.select(name, columns)}')
 
+    def held(self, name: str) -> tuple[str, str] | None:
+        if self._owned:
+            return None
+        found = self.con.execute("SELECT signature, coalesce(content, signature) FROM _views WHERE name = ?",
+                                 [name]).fetchall()
+        return (found[0][0], found[0][1]) if found else None
+
     def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None,
-                    patch: Patch | None = None) -> str:
+                    patch: Patch | None = None, content: str | None = None) -> str:
         if once:
             self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
             return "view"
         if cache_key is None or self._owned:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
             return "built"
-        found = self.con.execute("SELECT signature FROM _views WHERE name = ?", [name]).fetchall()
-        held = found[0] if found else None
+        held = self.held(name)
         how = "kept"
         if held is not None and held[0] != cache_key and patch is not None and held[0] == patch.previous:
-            self._patch(name, sql, patch, cache_key)
-            how = "patched"
+            how = self._patch(name, sql, patch, cache_key, content or cache_key)
         elif held is None or held[0] != cache_key:
             self.con.execute(f"CREATE OR REPLACE TABLE cache.{name} AS {sql}")
-            self.con.execute("INSERT OR REPLACE INTO _views VALUES (?, ?)", [name, cache_key])
+            self.con.execute("INSERT OR REPLACE INTO _views (name, signature, content) VALUES (?, ?, ?)",
+                             [name, cache_key, content or cache_key])
             how = "built"
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM cache.{name}")  # noqa: S608
         return how
 
-    def _patch(self, name: str, sql: str, patch: Patch, cache_key: str) -> None:
+    def _patch(self, name: str, sql: str, patch: Patch, cache_key: str, content: str) -> str:
         """Re-derive the kept rows of `name` that the changed rows of `patch.relation` make, in one
-        transaction with the new signature: by key (row-wise) or by the groups they left or joined."""
+        transaction with the new signature: by key (row-wise) or by the groups they left or joined.
+        → "patched", or "unchanged" when the rows derived again are exactly the rows held (then nothing is
+        written but the signature, and the copy keeps its content token)."""
         rel, delta = patch.relation, f"_delta_{patch.relation}"
         # Every name here comes from the catalogue (view files), never from input.
         changed_rows = f'CAST(x."{patch.key}" AS VARCHAR) IN (SELECT k FROM _patch_keys)'  # noqa: S608
@@ -87,25 +95,41 @@ class DuckEngine:
                     f'SELECT {cols} FROM "{rel}" AS x WHERE {changed_rows} '
                     f'UNION ALL SELECT {cols} FROM "{before_table(rel)}")')
                 stale = f"EXISTS (SELECT 1 FROM _patch_groups AS g WHERE {same})"  # noqa: S608
+                kept_as = "_patch_old"
             else:
                 stale = changed_rows
-                # The kept rows as they were, for relations grouped over this one.
-                self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{before_table(name)}" AS '  # noqa: S608
-                                 f"SELECT * FROM cache.{name} AS x WHERE {stale}")
-            # `stale` picks the rows to derive again, from the relation and in the kept copy alike.
+                kept_as = before_table(name)  # kept for the scan: relations grouped over this one read it
+            # The kept rows as they were, and the rows derived again: `stale` picks them, from the relation
+            # and in the kept copy alike.
+            self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{kept_as}" AS '  # noqa: S608
+                             f"SELECT * FROM cache.{name} AS x WHERE {stale}")
             self.con.execute(f'CREATE OR REPLACE TEMP VIEW {delta} AS SELECT * FROM "{rel}" AS x WHERE {stale}')  # noqa: S608
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE _patch_new AS {reading_instead(sql, rel, delta)}")
+            old = f'temp."{kept_as}"'
+            differs = self.con.execute(  # as multisets: EXCEPT ALL both ways (NULLs compare equal)
+                f"SELECT EXISTS (SELECT * FROM temp._patch_new EXCEPT ALL SELECT * FROM {old}) "  # noqa: S608
+                f"OR EXISTS (SELECT * FROM {old} EXCEPT ALL SELECT * FROM temp._patch_new)").fetchall()[0][0]
+            if not differs:  # the same rows: the stored ones stay untouched, and so does the content token
+                # (a copy made before content tokens were kept goes on under its old signature as token)
+                self.con.execute("UPDATE _views SET signature = ?, content = coalesce(content, signature) "
+                                 "WHERE name = ?", [cache_key, name])
+                return "unchanged"
             self.con.execute("BEGIN")
             try:
                 self.con.execute(f"DELETE FROM cache.{name} AS x WHERE {stale}")  # noqa: S608
-                self.con.execute(f"INSERT INTO cache.{name} {reading_instead(sql, rel, delta)}")
-                self.con.execute("INSERT OR REPLACE INTO _views VALUES (?, ?)", [name, cache_key])
+                self.con.execute(f"INSERT INTO cache.{name} SELECT * FROM temp._patch_new")  # noqa: S608
+                self.con.execute("INSERT OR REPLACE INTO _views (name, signature, content) VALUES (?, ?, ?)",
+                                 [name, cache_key, content])
                 self.con.execute("COMMIT")
             except BaseException:
                 self.con.execute("ROLLBACK")
                 raise
+            return "patched"
         finally:
             self.con.execute(f"DROP VIEW IF EXISTS {delta}")
             self.con.execute("DROP TABLE IF EXISTS temp._patch_groups")
+            self.con.execute("DROP TABLE IF EXISTS temp._patch_old")
+            self.con.execute("DROP TABLE IF EXISTS temp._patch_new")
             self.con.unregister("_patch_keys")
 
     def rows(self, sql: str) -> list[dict]:

@@ -12,6 +12,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -62,11 +63,18 @@ class SparkEngine:
     name = "spark"
 
     def __init__(self) -> None:
-        self.spark = session()
         self._views: list[str] = []
         self._staged: list[object] = []
         self._serial = 0
         self._dir = tempfile.mkdtemp(prefix="qinqing-spark-")
+
+    @cached_property
+    def spark(self):
+        """Started when the first relation is made: a scan whose rules all keep their alerts needs none."""
+        return session()
+
+    def held(self, name: str) -> tuple[str, str] | None:
+        return None  # nothing is kept between scans
 
     def register(self, name: str, frame: pl.DataFrame) -> None:
         df = self.spark.createDataFrame(frame.to_arrow()) if frame.height else self._empty(frame)
@@ -110,8 +118,9 @@ class SparkEngine:
         return self.spark.sql(to_spark(final))
 
     def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None,
-                    patch: Patch | None = None) -> str:
-        """Spark keeps nothing between scans: every relation is derived again (`cache_key`, `patch` unused)."""
+                    patch: Patch | None = None, content: str | None = None) -> str:
+        """Spark keeps nothing between scans: every relation is derived again (`cache_key`, `patch`, `content`
+        unused)."""
         df = self._query(sql) if once else self._stage(self._query(sql), name)
         df.createOrReplaceTempView(name)
         self._views.append(name)
@@ -122,6 +131,6 @@ class SparkEngine:
 
     def close(self) -> None:
         self._staged.clear()
-        for name in self._views:
+        for name in self._views:  # (none when the session never started)
             self.spark.catalog.dropTempView(name)
         shutil.rmtree(self._dir, ignore_errors=True)
