@@ -141,11 +141,15 @@ def kept_views() -> frozenset[str]:
     return _declaring("keep")
 
 
+_LOOKUP = re.compile(r"^--\s*@lookup\s+([a-z_]+)\s*$", re.MULTILINE)
+
+
 @cache
-def memory_views() -> frozenset[str]:
-    """Views that declare `-- @memory`: derived afresh in memory for each scan that reads them, never kept
-    in the columnar copy (whose compression makes wide look-ups slow)."""
-    return _declaring("memory")
+def view_lookups() -> dict[str, str]:
+    """Views that declare `-- @lookup column`: kept in the columnar copy uncompressed, with an index on
+    `column`, because queries join a few hundred of their rows by it (a firm's name for an alert): the
+    engine then reads those rows through the index instead of scanning and decompressing every row."""
+    return {name: column for name, column in _declared(_LOOKUP, "lookup").items()}
 
 
 @dataclass(frozen=True)

@@ -385,3 +385,14 @@ def test_admin_lists_rows_by_year(client, spring_2027):
     assert page.context["cl"].result_count == spring_2027
     page = client.get("/admin/core/calendarday/", {"year": "2026"}, secure=True)
     assert page.context["cl"].result_count == 1
+
+
+def test_years_read_from_the_package_tables_agree_with_its_day_by_day_answer():
+    """`_base_year` reads the package's holiday and 调休 tables at once; it gives what `is_workday` gives."""
+    from qinqing.core.workdays import _base_year
+
+    for year in range(2004, 2027):
+        flags = _base_year(year)
+        first = dt.date(year, 1, 1)
+        assert [bool(f) for f in flags] == [chinese_calendar.is_workday(first + dt.timedelta(days=i))
+                                           for i in range(len(flags))], year

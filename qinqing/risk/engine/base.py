@@ -116,10 +116,13 @@ class Engine(Protocol):
     def register_stored(self, name: str, stored: Stored, columns: list[str] | None) -> None: ...
     # The signature and content token of the kept copy of `name`, if the engine keeps one.
     def held(self, name: str) -> tuple[str, str] | None: ...
+    # Optional: `prepare(queries)` starts computing the rules' queries (side by side) before `rows` or
+    # `rows_since` asks for each.
     # → "view" (not stored), "built", "kept" (the kept copy was current), "patched", or "unchanged" (patched,
-    # and the rows it derived again are the rows it held). `content`: the token stored with a new content.
+    # and the rows it derived again are the rows it held). `content`: the token stored with a new content;
+    # `index`: the column a kept copy is looked up by (catalog.view_lookups).
     def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None,
-                    patch: Patch | None = None, content: str | None = None) -> str: ...
+                    patch: Patch | None = None, content: str | None = None, index: str | None = None) -> str: ...
     def rows(self, sql: str) -> list[dict]: ...
     def close(self) -> None: ...
 
@@ -342,18 +345,24 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
         relations.defer(name, f"built:{digests[name]}",
                         functools.partial(engine.register, name, reference_frames[name]))
     _derive(relations, the_plan, stored, digests, common)
-    findings: dict[str, list[Finding]] = {}
     signatures: dict[str, str] = {}
+    todo: list[tuple[Rule, str]] = []  # (rule, its query) for the rules to run
     for rule in the_plan.rules:
         values = {**common, **rule.values(overrides.get(rule.code))}
         sql = render(rule.sql, values, where=f"rule {rule.code}")
         signatures[rule.code] = signature(sql, rule.severity, engine.name, relations.read_by(rule.sql))
-        if previous.get(rule.code) == signatures[rule.code]:
-            continue
+        if previous.get(rule.code) != signatures[rule.code]:
+            todo.append((rule, sql))
+    for rule, _ in todo:
+        relations.ensure(references(rule.sql))
+    prepare = getattr(engine, "prepare", None)
+    if prepare is not None:  # the engine may compute them side by side
+        prepare([sql for _, sql in todo])
+    findings: dict[str, list[Finding]] = {}
+    rows_since = getattr(engine, "rows_since", None)
+    for rule, sql in todo:
         if progress:
             progress("rule", rule.code)
-        relations.ensure(references(rule.sql))
-        rows_since = getattr(engine, "rows_since", None)
         if seen is not None and rows_since is not None:
             # The digest names what can change an alert besides its row: the finding code and severity.
             prefix = f"{DIGEST_VERSION}:{engine.name}:{rule.severity}:"
@@ -383,12 +392,12 @@ def _derive(relations: _Relations, the_plan: Plan, stored: Stored | None, digest
     changed: dict[str, tuple[str, list]] = {t: (key, keys) for t, (_, key, keys) in table_changes.items()}
     # A relation read by one query only is left a plain view: storing a copy of it (person_mentions holds
     # every shareholder and role of the registry) would only cost memory; unless it says how to keep it
-    # (@keep, @memory, or how it follows changed rows: @patch, @regroup).
-    declared = {*catalog.kept_views(), *catalog.memory_views(), *catalog.view_patches(), *catalog.view_regroups()}
+    # (@keep, @lookup, or how it follows changed rows: @patch, @regroup).
+    declared = {*catalog.kept_views(), *catalog.view_lookups(), *catalog.view_patches(), *catalog.view_regroups()}
     for name in the_plan.views:
         sql = render(views[name], common, where=f"view {name}")
         key = patch = None
-        if versions is not None and name not in catalog.memory_views():
+        if versions is not None:
             # Same query over the same versions of the same tables (and the same calendar, unit tree, ...):
             # the cached copy is still right.
             inputs = {t: versions.get(t) for t in sorted(tables_read(name, views))}
@@ -397,22 +406,23 @@ def _derive(relations: _Relations, the_plan: Plan, stored: Stored | None, digest
             key = signature(sql, read, inputs, refs)
             patch = _patch_for(name, sql, read, inputs, refs, table_changes, changed)
         once = readers[name] <= 1 and name not in declared
+        index = catalog.view_lookups().get(name)
         token = "view:" + signature(sql, relations.read_by(views[name]))
         held = engine.held(name) if key is not None and not once else None
         if held is None or (held[0] != key and (patch is None or held[0] != patch.previous)):
             # Made when read; derived whole then (a kept copy that cannot follow is replaced).
-            def make(name=name, sql=sql, once=once, key=key, token=token) -> None:
+            def make(name=name, sql=sql, once=once, key=key, token=token, index=index) -> None:
                 relations.ensure(references(views[name]))
                 if progress:
                     progress("view", name)
-                engine.materialize(name, sql, once=once, cache_key=key, content=token)
+                engine.materialize(name, sql, once=once, cache_key=key, content=token, index=index)
             relations.defer(name, token, make)
             continue
         if held[0] != key:  # a patch reads what the view reads
             relations.ensure(references(views[name]))
         if progress:
             progress("view", name)
-        how = engine.materialize(name, sql, cache_key=key, patch=patch, content=token)
+        how = engine.materialize(name, sql, cache_key=key, patch=patch, content=token, index=index)
         relations.tokens[name] = held[1] if how in ("kept", "unchanged") else token
         if how in ("patched", "unchanged"):
             if not patch.groups:

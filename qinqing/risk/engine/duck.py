@@ -3,9 +3,11 @@ derived relations materialised once, and kept in the copy's cache while their in
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from qinqing.risk.engine.base import Patch
 
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+PARALLEL = 3  # rules computed at a time (DuckEngine.prepare)
 
 
 def _strings(values: list[str]) -> pa.Table:
@@ -37,18 +40,32 @@ class DuckEngine:
         self.con = con or duckdb.connect(":memory:", config=_CONFIG)
         self._owned = con is None
         self.con.execute(f"SET threads = {threads or max(1, os.cpu_count() or 1)}")
+        # A join whose small side has up to this many keys passes them to the scan of the other side as an
+        # IN list, which an index (a `@lookup` view's) answers row by row: as many as DuckDB reads through an
+        # index at most (index_scan_max_count).
+        self.con.execute("SET dynamic_or_filter_threshold = 2048")
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
         self._frames: dict[str, object] = {}
+        # The temp views defined for this scan, in order: a rule computed on a cursor of its own defines
+        # them again there (temp objects belong to one connection; the copy's tables are shared).
+        self._views: list[str] = []
+        self._pool: ThreadPoolExecutor | None = None
+        self._prepared: dict[str, Future] = {}
 
     def register(self, name: str, frame: pl.DataFrame) -> None:
         arrow = frame.to_arrow()
         self._frames[name] = arrow  # keep it alive while DuckDB scans it
         self.con.register(name, arrow)
 
+    def _view(self, name: str, sql: str) -> None:
+        statement = f'CREATE OR REPLACE TEMP VIEW "{name}" AS {sql}'
+        self.con.execute(statement)
+        self._views.append(statement)
+
     def register_stored(self, name: str, stored, columns: list[str] | None) -> None:
         """A contract table of the columnar copy, read in place (only the columns the rules read)."""
-        self.con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {stored.select(name, columns)}')
+        self._view(name, stored.select(name, columns))
 
     def held(self, name: str) -> tuple[str, str] | None:
         if self._owned:
@@ -58,9 +75,9 @@ class DuckEngine:
         return (found[0][0], found[0][1]) if found else None
 
     def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None,
-                    patch: Patch | None = None, content: str | None = None) -> str:
+                    patch: Patch | None = None, content: str | None = None, index: str | None = None) -> str:
         if once:
-            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+            self._view(name, sql)
             return "view"
         if cache_key is None or self._owned:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
@@ -70,12 +87,24 @@ class DuckEngine:
         if held is not None and held[0] != cache_key and patch is not None and held[0] == patch.previous:
             how = self._patch(name, sql, patch, cache_key, content or cache_key)
         elif held is None or held[0] != cache_key:
-            self.con.execute(f"CREATE OR REPLACE TABLE cache.{name} AS {sql}")
+            self._build(name, sql, index)
             self.con.execute("INSERT OR REPLACE INTO _views (name, signature, content) VALUES (?, ?, ?)",
                              [name, cache_key, content or cache_key])
             how = "built"
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM cache.{name}")  # noqa: S608
+        self._view(name, f"SELECT * FROM cache.{name}")  # noqa: S608
         return how
+
+    def _build(self, name: str, sql: str, index: str | None) -> None:
+        if index is None:
+            self.con.execute(f"CREATE OR REPLACE TABLE cache.{name} AS {sql}")
+            return
+        # Looked up by `index`: uncompressed, so that fetching a few hundred rows by the index decodes
+        # those rows alone (a compressed vector is decoded whole: 20 ms for 400 firms' names, against 3).
+        columns = self.con.execute(f"DESCRIBE {sql}").fetchall()
+        defs = ", ".join(f'"{c[0]}" {c[1]} USING COMPRESSION uncompressed' for c in columns)
+        self.con.execute(f"CREATE OR REPLACE TABLE cache.{name} ({defs})")
+        self.con.execute(f"INSERT INTO cache.{name} {sql}")
+        self.con.execute(f'CREATE INDEX "{name}_by_{index}" ON cache.{name} ("{index}")')
 
     def _patch(self, name: str, sql: str, patch: Patch, cache_key: str, content: str) -> str:
         """Re-derive the kept rows of `name` that the changed rows of `patch.relation` make, in one
@@ -132,31 +161,88 @@ class DuckEngine:
             self.con.execute("DROP TABLE IF EXISTS temp._patch_new")
             self.con.unregister("_patch_keys")
 
+    def prepare(self, queries: list[str]) -> None:
+        """Start computing these queries, `PARALLEL` at a time, each on a cursor of its own; `rows` and
+        `rows_since` then take their results in any order. The rules of a scan are independent, and each
+        has stretches one core runs alone (small joins, windows over a few thousand rows): three at a time
+        keep both cores busy (six rules after an import: 0.97 s one after another, 0.60–0.78 s three at a
+        time). Not for a private in-memory database: its derived relations are temp tables of one
+        connection."""
+        if self._owned or len(queries) < 2:
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=PARALLEL, thread_name_prefix="qinqing-rule")
+        for sql in queries:
+            if sql not in self._prepared:
+                self._prepared[sql] = self._pool.submit(self._compute, sql)
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection to the same database with this scan's relations defined on it."""
+        cursor = self.con.cursor()
+        cursor.execute("SET dynamic_or_filter_threshold = 2048")
+        for name, arrow in self._frames.items():
+            cursor.register(name, arrow)
+        for statement in self._views:
+            cursor.execute(statement)
+        return cursor
+
+    def _compute(self, sql: str) -> duckdb.DuckDBPyConnection:
+        cursor = self._cursor()
+        try:
+            cursor.execute(f"CREATE TEMP TABLE _result AS {sql}")
+        except BaseException:
+            cursor.close()
+            raise
+        return cursor
+
+    @contextlib.contextmanager
+    def _result(self, sql: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection on which temp table `_result` holds the rows of `sql` (computed now unless
+        prepared)."""
+        future = self._prepared.pop(sql, None)
+        if future is None:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE _result AS {sql}")
+            try:
+                yield self.con
+            finally:
+                self.con.execute("DROP TABLE IF EXISTS temp._result")
+            return
+        cursor = future.result()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
     def rows(self, sql: str) -> list[dict]:
-        return self.con.sql(sql).to_arrow_table().to_pylist()
+        with self._result(sql) as con:
+            return con.sql("SELECT * FROM _result").to_arrow_table().to_pylist()
 
     def rows_since(self, sql: str, seen: Callable[[str, str], bool]) -> list[dict]:
         """The rows of `sql` that `seen(alert_key, digest)` does not know, each with its `_digest` (MD5 of
         the row as JSON). The result is kept in DuckDB and digested there, so an unchanged row never
         becomes a Python object; a key returned twice is always fetched (the finding code decides)."""
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _result AS {sql}")
-        try:
-            pairs = self.con.execute(
-                "SELECT CAST(alert_key AS VARCHAR), md5(to_json(r)) FROM _result AS r").fetchall()
+        with self._result(sql) as con:
+            pairs = con.execute("SELECT CAST(alert_key AS VARCHAR), md5(to_json(r)) FROM _result AS r").fetchall()
             repeated = {k for k, n in Counter(k for k, _ in pairs).items() if n > 1}
             known = [k for k, d in pairs if k is not None and k not in repeated and seen(k, d)]
-            self.con.register("_known", _strings(known))
+            con.register("_known", _strings(known))
             try:
-                return self.con.sql(
+                return con.sql(
                     "SELECT r.*, md5(to_json(r)) AS _digest FROM _result AS r "
                     "WHERE CAST(r.alert_key AS VARCHAR) IS NULL "
                     "OR CAST(r.alert_key AS VARCHAR) NOT IN (SELECT k FROM _known)").to_arrow_table().to_pylist()
             finally:
-                self.con.unregister("_known")
-        finally:
-            self.con.execute("DROP TABLE IF EXISTS temp._result")
+                con.unregister("_known")
 
     def close(self) -> None:
+        if self._pool is not None:  # no cursor may outlive the scan's connection
+            for future in self._prepared.values():
+                future.cancel()
+            self._pool.shutdown(wait=True)
+            for future in self._prepared.values():
+                if not future.cancelled() and future.exception() is None:
+                    future.result().close()
+            self._prepared.clear()
         for name in self._frames:
             self.con.unregister(name)
         if self._owned:

@@ -118,9 +118,9 @@ class SparkEngine:
         return self.spark.sql(to_spark(final))
 
     def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None,
-                    patch: Patch | None = None, content: str | None = None) -> str:
+                    patch: Patch | None = None, content: str | None = None, index: str | None = None) -> str:
         """Spark keeps nothing between scans: every relation is derived again (`cache_key`, `patch`, `content`
-        unused)."""
+        and `index` unused)."""
         df = self._query(sql) if once else self._stage(self._query(sql), name)
         df.createOrReplaceTempView(name)
         self._views.append(name)

@@ -55,20 +55,21 @@ def build_workdays(frames: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFr
 
 
 def build_unit_tree(frames: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:
-    """(ancestor_code, department_code, depth): depth 0 is the unit itself. Cycles in bad data stop."""
+    """(ancestor_code, department_code, depth): depth 0 is the unit itself. A chain stops before a unit it
+    has passed (a cycle in bad data). Built a level at a time by joins (9k units of a province: a few ms)."""
     departments = frames["departments"].select("code", "parent_code")
-    parent = dict(zip(departments["code"].to_list(), departments["parent_code"].to_list(), strict=True))
-    ancestors, units, depths = [], [], []
-    for code in parent:
-        seen, node, depth = set(), code, 0
-        while node is not None and node not in seen:
-            seen.add(node)
-            ancestors.append(node)
-            units.append(code)
-            depths.append(depth)
-            node, depth = parent.get(node), depth + 1
-    return pl.DataFrame({"ancestor_code": ancestors, "department_code": units, "depth": depths},
-                        schema={"ancestor_code": pl.String, "department_code": pl.String, "depth": pl.Int64})
+    parents = departments.filter(pl.col("parent_code").is_not_null())
+    level = departments.select(pl.col("code").alias("ancestor_code"), pl.col("code").alias("department_code"),
+                               pl.lit(0, dtype=pl.Int64).alias("depth"))
+    levels, seen = [level], level.select("department_code", "ancestor_code")
+    while level.height:
+        level = (level.join(parents, left_on="ancestor_code", right_on="code")
+                 .select(pl.col("parent_code").alias("ancestor_code"), "department_code", pl.col("depth") + 1)
+                 .join(seen, on=["department_code", "ancestor_code"], how="anti"))
+        levels.append(level)
+        seen = pl.concat([seen, level.select("department_code", "ancestor_code")])
+    return (pl.concat(levels).sort("department_code", "depth")
+            .cast({"ancestor_code": pl.String, "department_code": pl.String, "depth": pl.Int64}))
 
 
 def build_powers(frames: dict[str, pl.DataFrame], as_of: dt.date) -> pl.DataFrame:

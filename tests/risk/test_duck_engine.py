@@ -1,0 +1,107 @@
+"""The DuckDB engine on the scan's columnar copy: rules computed side by side on cursors of their own, and
+`@lookup` relations kept uncompressed with an index."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from qinqing.contract.importer import import_dataset
+from qinqing.core.identifiers import uscc_check_char
+from qinqing.risk import catalog
+from qinqing.risk.engine.duck import DuckEngine
+from qinqing.risk.services import run_scan
+from qinqing.risk.warehouse import Warehouse
+
+
+@pytest.fixture
+def copy_engine(tmp_path):
+    """An engine on a file database it does not own, as a scan on the copy has it."""
+    con = duckdb.connect(str(tmp_path / "copy.duckdb"))
+    con.execute("CREATE SCHEMA cache")
+    con.execute("CREATE TABLE cache.numbers AS SELECT range AS n FROM range(1000)")
+    con.execute("CREATE TABLE _views (name VARCHAR PRIMARY KEY, signature VARCHAR, content VARCHAR)")
+    engine = DuckEngine(con=con)
+    yield engine
+    engine.close()
+    con.close()
+
+
+def query(k: int) -> str:
+    return (f"SELECT CAST(n AS VARCHAR) AS alert_key, n * {k} AS score FROM evens "
+            f"WHERE n % {k} = 0 ORDER BY n")
+
+
+def test_prepared_rules_give_what_one_after_another_gives(copy_engine):
+    # Relations a rule reads: a kept copy (its alias a temp view) and a plain view over it.
+    copy_engine.materialize("numbers", "SELECT * FROM cache.numbers", once=True)
+    copy_engine.materialize("evens", "SELECT n FROM numbers WHERE n % 2 = 0", once=True)  # reads the one before
+    queries = [query(k) for k in (2, 3, 5, 7)]
+    expected = [copy_engine.rows(q) for q in queries]
+    copy_engine.prepare(queries)
+    assert set(copy_engine._prepared) == set(queries)
+    # Taken in another order than they were started; each from its own cursor, which is closed after.
+    for q, rows in reversed(list(zip(queries, expected, strict=True))):
+        assert copy_engine.rows(q) == rows
+    assert not copy_engine._prepared
+    # rows_since too: the known rows left out, the others with their digests.
+    copy_engine.prepare(queries[:2])
+    fresh = copy_engine.rows_since(queries[0], lambda key, digest: key != "4")
+    assert [(r["alert_key"], r["score"]) for r in fresh] == [("4", 8)] and len(fresh[0]["_digest"]) == 32
+    assert copy_engine.rows(queries[1]) == expected[1]
+
+
+def test_a_prepared_rule_that_fails_raises_when_its_rows_are_asked_for(copy_engine):
+    copy_engine.materialize("evens", "SELECT n FROM cache.numbers WHERE n % 2 = 0", once=True)
+    good, bad = query(2), "SELECT alert_key FROM no_such_relation"
+    copy_engine.prepare([good, bad])
+    assert len(copy_engine.rows(good)) == 500
+    with pytest.raises(duckdb.CatalogException, match="no_such_relation"):
+        copy_engine.rows(bad)
+
+
+def test_close_waits_for_prepared_rules_nobody_asked_for(copy_engine):
+    copy_engine.materialize("evens", "SELECT n FROM cache.numbers WHERE n % 2 = 0", once=True)
+    copy_engine.prepare([query(k) for k in (2, 3, 5, 7, 11)])
+    copy_engine.close()  # no cursor left running on the connection
+    assert copy_engine._prepared == {}
+    assert copy_engine.con.execute("SELECT count(*) FROM cache.numbers").fetchall() == [(1000,)]
+
+
+def test_a_lookup_relation_is_kept_uncompressed_with_its_index_and_follows_new_firms(db, tmp_path):
+    code = "contact_violations"
+    rule = catalog.rule(code)
+    assert catalog.view_lookups()["enterprise_names"] == "uscc"
+    assert import_dataset(rule.folder / "fixtures" / "gifts_and_pending").ok
+    warehouse = Warehouse(tmp_path / "copy.duckdb")
+    run_scan(rule_codes=[code], as_of=dt.date(2025, 6, 30), full=True, warehouse=warehouse)
+    with warehouse.open() as con:
+        indexes = con.execute("SELECT index_name FROM duckdb_indexes() "
+                              "WHERE table_name = 'enterprise_names'").fetchall()
+        assert indexes == [("enterprise_names_by_uscc",)]
+        before = con.execute("SELECT count(*) FROM cache.enterprise_names").fetchall()[0][0]
+    uscc = "91530302MA00NEWF1" + uscc_check_char("91530302MA00NEWF1")
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "enterprises.csv").write_text(
+        f"uscc,name,established_date,status\n{uscc},新设测试有限公司,2025-01-02,active\n", encoding="utf-8")
+    assert import_dataset(tmp_path / "new").ok
+    steps: list[tuple[str, str]] = []
+    run_scan(rule_codes=[code], as_of=dt.date(2025, 6, 30), full=True, warehouse=warehouse,
+             progress=lambda phase, name: steps.append((phase, name)))
+    assert ("patched", "enterprise_names") in steps  # followed by key, the index kept up to date
+    with warehouse.open() as con:
+        assert con.execute("SELECT count(*) FROM cache.enterprise_names").fetchall()[0][0] == before + 1
+        con.execute("SET dynamic_or_filter_threshold = 2048")
+        found = con.execute(f"SELECT e.name FROM (VALUES ('{uscc}')) AS k(uscc) "
+                            "JOIN cache.enterprise_names AS e ON e.uscc = k.uscc").fetchall()
+        assert found == [("新设测试有限公司",)]
+        plan = "".join(str(row) for row in con.execute(
+            f"EXPLAIN ANALYZE SELECT e.name FROM (VALUES ('{uscc}')) AS k(uscc) "
+            "JOIN cache.enterprise_names AS e ON e.uscc = k.uscc").fetchall())
+        assert "Index Scan" in plan
+        kinds = {c for (c,) in con.execute(
+            "SELECT DISTINCT compression FROM pragma_storage_info('cache.enterprise_names') "
+            "WHERE segment_type = 'VARCHAR'").fetchall()}
+        assert kinds <= {"Uncompressed", "Constant"}, kinds
