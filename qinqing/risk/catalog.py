@@ -201,12 +201,32 @@ _PATCH = re.compile(r"^--\s*@patch\s+([a-z_]+)\.([a-z_]+)\s*$", re.MULTILINE)
 
 @cache
 def view_patches() -> dict[str, Patch]:
-    """The views that declare `-- @patch table.key`; the key must be the table's primary key."""
+    """The views that declare `-- @patch relation.key`: the relation is a contract table and the key its
+    primary key, or another `@patch` view and the key it carries (row-wise over row-wise: each row still
+    comes from one row of the table underneath)."""
     from qinqing.contract.schema import TABLE_BY_NAME
 
-    out = {}
-    for name, (table, key) in _declared(_PATCH, "patch").items():
-        if table not in TABLE_BY_NAME or TABLE_BY_NAME[table].primary_key != key:
-            raise CatalogError(f"view {name}: @patch {table}.{key} must name a contract table and its primary key")
-        out[name] = Patch(table, key)
-    return out
+    declared = {name: Patch(table, key) for name, (table, key) in _declared(_PATCH, "patch").items()}
+    for name, patch in declared.items():
+        table = TABLE_BY_NAME.get(patch.table)
+        under = declared.get(patch.table)
+        if not ((table is not None and table.primary_key == patch.key)
+                or (under is not None and under.key == patch.key)):
+            raise CatalogError(f"view {name}: @patch {patch.table}.{patch.key} must name a contract table and its "
+                               "primary key, or a @patch view and its key")
+        passed, at = [], name
+        while at in declared:  # down to the contract table
+            passed.append(at)
+            at = declared[at].table
+            if at in passed:
+                raise CatalogError(f"@patch views follow each other in a cycle: {' → '.join((*passed, at))}")
+    return declared
+
+
+def patched_table(name: str) -> str | None:
+    """The contract table a `@patch` view's rows come from, through the @patch views between (None for a
+    view that is not one)."""
+    patches, passed = view_patches(), False
+    while name in patches:  # no cycle: view_patches checked
+        name, passed = patches[name].table, True
+    return name if passed else None

@@ -84,3 +84,25 @@ def test_a_regroup_declaration_must_name_a_keyed_table_or_a_patched_view(monkeyp
     finally:
         for c in caches:
             c.cache_clear()
+
+
+def test_a_patch_declaration_may_name_a_patch_view_and_its_key(monkeypatch):
+    from qinqing.risk import catalog
+
+    views = {"times": "-- @patch applications.application_id\nSELECT 1",
+             "late": "-- @patch times.application_id\nSELECT 1",
+             "later": "-- @patch late.application_id\nSELECT 1"}
+    monkeypatch.setattr(catalog, "views", lambda: views)
+    catalog.view_patches.cache_clear()
+    try:
+        assert catalog.view_patches()["late"] == catalog.Patch("times", "application_id")
+        assert catalog.patched_table("later") == "applications" and catalog.patched_table("times") == "applications"
+        assert catalog.patched_table("applications") is None
+        for bad, reason in [("-- @patch times.item_code\nSELECT 1", "a @patch view and its key"),
+                            ("-- @patch loop.application_id\nSELECT 1", "cycle")]:
+            views["loop"] = bad
+            catalog.view_patches.cache_clear()
+            with pytest.raises(catalog.CatalogError, match=reason):
+                catalog.view_patches()
+    finally:
+        catalog.view_patches.cache_clear()

@@ -254,8 +254,8 @@ def signature(*parts: object) -> str:
 def _patch_for(name: str, sql: str, read: list[str], inputs: dict[str, int | None], refs: dict[str, str],
                table_changes: dict[str, tuple[int, str, list]], changed: dict[str, tuple[str, list]]) -> Patch | None:
     """How the kept copy of view `name` can follow the rows the sync re-read, if it can: exactly one table
-    it reads changed, by key, and it declares itself row-wise over that table or grouped over it (or over
-    a view patched for it)."""
+    it reads changed, by key, and it declares itself row-wise over that table or grouped over it, or over a
+    view patched row-wise for it."""
     moved = [t for t in inputs if t in table_changes]
     if len(moved) != 1:
         return None  # nothing re-read by key, or more than one table: derive it whole
@@ -263,16 +263,13 @@ def _patch_for(name: str, sql: str, read: list[str], inputs: dict[str, int | Non
     old_version, _, keys = table_changes[table]
     previous = signature(sql, read, {**inputs, table: old_version}, refs)
     declared = catalog.view_patches().get(name)
-    if declared is not None:
-        return Patch(previous, table, declared.key, keys) if declared.table == table else None
     regroup = catalog.view_regroups().get(name)
-    if regroup is None or regroup.relation not in changed:
+    relation = declared.table if declared is not None else regroup.relation if regroup is not None else None
+    # Over the table itself, or over a view patched row-wise for it in this scan.
+    if relation not in changed or (relation != table and catalog.patched_table(relation) != table):
         return None
-    under = catalog.view_patches().get(regroup.relation)
-    if regroup.relation != table and (under is None or under.table != table):
-        return None
-    key, keys = changed[regroup.relation]
-    return Patch(previous, regroup.relation, key, keys, regroup.columns)
+    key, keys = changed[relation]
+    return Patch(previous, relation, key, keys, () if declared is not None else regroup.columns)
 
 
 @dataclass
@@ -344,20 +341,28 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
         digests[name] = frame_digest(reference_frames[name])
         relations.defer(name, f"built:{digests[name]}",
                         functools.partial(engine.register, name, reference_frames[name]))
-    _derive(relations, the_plan, stored, digests, common)
     signatures: dict[str, str] = {}
     todo: list[tuple[Rule, str]] = []  # (rule, its query) for the rules to run
-    for rule in the_plan.rules:
-        values = {**common, **rule.values(overrides.get(rule.code))}
-        sql = render(rule.sql, values, where=f"rule {rule.code}")
-        signatures[rule.code] = signature(sql, rule.severity, engine.name, relations.read_by(rule.sql))
-        if previous.get(rule.code) != signatures[rule.code]:
-            todo.append((rule, sql))
-    for rule, _ in todo:
-        relations.ensure(references(rule.sql))
+    waiting = [rule for rule in the_plan.rules]
     prepare = getattr(engine, "prepare", None)
-    if prepare is not None:  # the engine may compute them side by side
-        prepare([sql for _, sql in todo])
+
+    def release() -> None:
+        """Decide each rule whose inputs are all known now; one that runs is started at once where the
+        engine computes side by side (a rule over the kept matters need not wait for the counts)."""
+        for rule in [r for r in waiting if references(r.sql) <= relations.tokens.keys()]:
+            waiting.remove(rule)
+            values = {**common, **rule.values(overrides.get(rule.code))}
+            sql = render(rule.sql, values, where=f"rule {rule.code}")
+            signatures[rule.code] = signature(sql, rule.severity, engine.name, relations.read_by(rule.sql))
+            if previous.get(rule.code) != signatures[rule.code]:
+                todo.append((rule, sql))
+                relations.ensure(references(rule.sql))
+                if prepare is not None:
+                    prepare([sql])
+
+    release()
+    _derive(relations, the_plan, stored, digests, common, after=release)
+    todo.sort(key=lambda pair: the_plan.rules.index(pair[0]))
     findings: dict[str, list[Finding]] = {}
     rows_since = getattr(engine, "rows_since", None)
     for rule, sql in todo:
@@ -376,9 +381,10 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
 
 
 def _derive(relations: _Relations, the_plan: Plan, stored: Stored | None, digests: dict[str, str],
-            common: dict[str, object]) -> None:
+            common: dict[str, object], after: Callable[[], None]) -> None:
     """Bring the kept copies of the planned views up to date where a rule may need them (a patch tells
-    whether the content changed); leave the others to be made when something reads them."""
+    whether the content changed); leave the others to be made when something reads them. `after` is
+    called after each view."""
     engine, progress = relations.engine, relations.progress
     versions = stored.versions if stored is not None else None
     views = catalog.views()
@@ -417,6 +423,7 @@ def _derive(relations: _Relations, the_plan: Plan, stored: Stored | None, digest
                     progress("view", name)
                 engine.materialize(name, sql, once=once, cache_key=key, content=token, index=index)
             relations.defer(name, token, make)
+            after()
             continue
         if held[0] != key:  # a patch reads what the view reads
             relations.ensure(references(views[name]))
@@ -429,6 +436,7 @@ def _derive(relations: _Relations, the_plan: Plan, stored: Stored | None, digest
                 changed[name] = (patch.key, patch.keys)
             if progress:
                 progress("patched", name)
+        after()
 
 
 def scan_frames(engine_name: str, frames: dict[str, pl.DataFrame], rules: Iterable[Rule], *, as_of: dt.date,

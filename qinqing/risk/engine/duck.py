@@ -22,12 +22,25 @@ if TYPE_CHECKING:
 
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 PARALLEL = 3  # rules computed at a time (DuckEngine.prepare)
+# A join whose small side has up to this many keys passes them to the scan of the other side as an IN
+# list, which an index (a `@lookup` view's) answers row by row: as many as DuckDB reads through an index
+# at most (index_scan_max_count). A connection setting: every cursor of a scan is given it.
+_LOOKUP_JOINS = "SET dynamic_or_filter_threshold = 2048"
 
 
 def _strings(values: list[str]) -> pa.Table:
     """A one-column (`k`) Arrow table of strings, made by Polars: pyarrow converting a Python list imports
     pandas (0.3 s, a sixth of an incremental scan), which nothing else in a scan needs."""
     return pl.DataFrame({"k": values}, schema={"k": pl.String}).to_arrow()
+
+
+def _keys(values: list) -> pa.Table:
+    """Row keys as a one-column (`k`) Arrow table of their own type (the stored ids of tables without a
+    natural key are integers): compared without a cast, a join on them filters the scan of a million rows
+    by key before reading its other columns."""
+    if values and all(isinstance(v, int) for v in values):
+        return pl.DataFrame({"k": values}, schema={"k": pl.Int64}).to_arrow()
+    return _strings([str(v) for v in values])
 
 
 class DuckEngine:
@@ -40,10 +53,7 @@ class DuckEngine:
         self.con = con or duckdb.connect(":memory:", config=_CONFIG)
         self._owned = con is None
         self.con.execute(f"SET threads = {threads or max(1, os.cpu_count() or 1)}")
-        # A join whose small side has up to this many keys passes them to the scan of the other side as an
-        # IN list, which an index (a `@lookup` view's) answers row by row: as many as DuckDB reads through an
-        # index at most (index_scan_max_count).
-        self.con.execute("SET dynamic_or_filter_threshold = 2048")
+        self.con.execute(_LOOKUP_JOINS)
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
         self._frames: dict[str, object] = {}
@@ -52,6 +62,8 @@ class DuckEngine:
         self._views: list[str] = []
         self._pool: ThreadPoolExecutor | None = None
         self._prepared: dict[str, Future] = {}
+        self._after: set[str] = set()  # relations whose changed rows, as they are now, are held (`_after_rows`)
+        self._grouped: set[str] = set()  # (relation, columns) whose touched groups are held (`_groups`)
 
     def register(self, name: str, frame: pl.DataFrame) -> None:
         arrow = frame.to_arrow()
@@ -106,47 +118,78 @@ class DuckEngine:
         self.con.execute(f"INSERT INTO cache.{name} {sql}")
         self.con.execute(f'CREATE INDEX "{name}_by_{index}" ON cache.{name} ("{index}")')
 
+    def _after_rows(self, relation: str, key: str, keys: list) -> str:
+        """A temp table of the rows of `relation` with the changed keys, as they are now: made once a scan
+        (by the patch of a view, from the rows it derived again) and read by every relation kept over it
+        instead of picking those rows out of a million again."""
+        name = f"_after_{relation}"
+        if relation not in self._after:
+            self.con.register("_after_keys", _keys(keys))
+            try:
+                self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM "{relation}" AS x '  # noqa: S608
+                                 f'WHERE x."{key}" IN (SELECT k FROM _after_keys)')
+            finally:
+                self.con.unregister("_after_keys")
+            self._after.add(relation)
+        return f'temp."{name}"'
+
+    def _groups(self, relation: str, columns: tuple[str, ...], after: str) -> str:
+        """A temp table of the groups (by `columns`) the changed rows of `relation` are in now or were in
+        before: made once a scan for every relation kept grouped the same way over it (overdue_groups and
+        speed_groups both count matter_times by handler and item). Their rows are read by each through a
+        view, so that each reads only the columns it needs (materialising every column of 30k matters
+        cost more than reading the few needed twice)."""
+        tag = f"{relation}_by_{'_'.join(columns)}"
+        groups = f"_groups_{tag}"
+        if tag not in self._grouped:
+            cols = ", ".join(f'"{c}"' for c in columns)
+            self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{groups}" AS SELECT DISTINCT {cols} FROM ('  # noqa: S608
+                             f'SELECT {cols} FROM {after} UNION ALL SELECT {cols} FROM "{before_table(relation)}")')
+            self._grouped.add(tag)
+        return f'temp."{groups}"'
+
     def _patch(self, name: str, sql: str, patch: Patch, cache_key: str, content: str) -> str:
         """Re-derive the kept rows of `name` that the changed rows of `patch.relation` make, in one
         transaction with the new signature: by key (row-wise) or by the groups they left or joined.
         → "patched", or "unchanged" when the rows derived again are exactly the rows held (then nothing is
         written but the signature, and the copy keeps its content token)."""
         rel, delta = patch.relation, f"_delta_{patch.relation}"
+        after = self._after_rows(rel, patch.key, patch.keys)
         # Every name here comes from the catalogue (view files), never from input.
-        changed_rows = f'CAST(x."{patch.key}" AS VARCHAR) IN (SELECT k FROM _patch_keys)'  # noqa: S608
-        self.con.register("_patch_keys", _strings([str(k) for k in patch.keys]))
+        self.con.register("_patch_keys", _keys(patch.keys))
         try:
             if patch.groups:
-                cols = ", ".join(f'"{c}"' for c in patch.groups)
+                groups = self._groups(rel, patch.groups, after)
                 same = " AND ".join(f'x."{c}" IS NOT DISTINCT FROM g."{c}"' for c in patch.groups)
-                self.con.execute(  # the groups the changed rows are in now, and were in before
-                    f"CREATE OR REPLACE TEMP TABLE _patch_groups AS SELECT DISTINCT {cols} FROM ("  # noqa: S608
-                    f'SELECT {cols} FROM "{rel}" AS x WHERE {changed_rows} '
-                    f'UNION ALL SELECT {cols} FROM "{before_table(rel)}")')
-                stale = f"EXISTS (SELECT 1 FROM _patch_groups AS g WHERE {same})"  # noqa: S608
-                kept_as = "_patch_old"
+                stale = f"EXISTS (SELECT 1 FROM {groups} AS g WHERE {same})"  # noqa: S608
+                kept_as, made_as, fresh = "_patch_old", "_patch_new", f'SELECT * FROM "{rel}" AS x WHERE {stale}'  # noqa: S608
             else:
-                stale = changed_rows
-                kept_as = before_table(name)  # kept for the scan: relations grouped over this one read it
-            # The kept rows as they were, and the rows derived again: `stale` picks them, from the relation
-            # and in the kept copy alike.
+                stale = f'x."{patch.key}" IN (SELECT k FROM _patch_keys)'  # noqa: S608
+                # Kept for the scan: relations kept over this one read them (as they were, as they are now).
+                kept_as, made_as, fresh = before_table(name), f"_after_{name}", f"SELECT * FROM {after}"  # noqa: S608
+            # The kept rows as they were (with where they are: `_row`), and the rows derived again.
             self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{kept_as}" AS '  # noqa: S608
-                             f"SELECT * FROM cache.{name} AS x WHERE {stale}")
-            self.con.execute(f'CREATE OR REPLACE TEMP VIEW {delta} AS SELECT * FROM "{rel}" AS x WHERE {stale}')  # noqa: S608
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE _patch_new AS {reading_instead(sql, rel, delta)}")
-            old = f'temp."{kept_as}"'
-            differs = self.con.execute(  # as multisets: EXCEPT ALL both ways (NULLs compare equal)
-                f"SELECT EXISTS (SELECT * FROM temp._patch_new EXCEPT ALL SELECT * FROM {old}) "  # noqa: S608
-                f"OR EXISTS (SELECT * FROM {old} EXCEPT ALL SELECT * FROM temp._patch_new)").fetchall()[0][0]
+                             f"SELECT x.rowid AS _row, x.* FROM cache.{name} AS x WHERE {stale}")
+            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {delta} AS {fresh}")
+            self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{made_as}" AS {reading_instead(sql, rel, delta)}')
+            if not patch.groups:
+                self._after.add(name)
+            old, new = f'(SELECT * EXCLUDE (_row) FROM temp."{kept_as}")', f'temp."{made_as}"'  # noqa: S608
+            # Compared as multisets (EXCEPT ALL both ways; NULLs compare equal) where it can pay: a row-wise
+            # superset (the kin firms' matters) often gains nothing from an import, while counts regrouped
+            # change with nearly every row that moves, and comparing them cost 50 ms a scan.
+            differs = bool(patch.groups) or self.con.execute(
+                f"SELECT EXISTS (SELECT * FROM {new} EXCEPT ALL SELECT * FROM {old}) "  # noqa: S608
+                f"OR EXISTS (SELECT * FROM {old} EXCEPT ALL SELECT * FROM {new})").fetchall()[0][0]
             if not differs:  # the same rows: the stored ones stay untouched, and so does the content token
                 # (a copy made before content tokens were kept goes on under its old signature as token)
                 self.con.execute("UPDATE _views SET signature = ?, content = coalesce(content, signature) "
                                  "WHERE name = ?", [cache_key, name])
                 return "unchanged"
             self.con.execute("BEGIN")
-            try:
-                self.con.execute(f"DELETE FROM cache.{name} AS x WHERE {stale}")  # noqa: S608
-                self.con.execute(f"INSERT INTO cache.{name} SELECT * FROM temp._patch_new")  # noqa: S608
+            try:  # deleted by row id: no column of a million rows is read again
+                self.con.execute(f'DELETE FROM cache.{name} WHERE rowid IN (SELECT _row FROM temp."{kept_as}")')  # noqa: S608
+                self.con.execute(f"INSERT INTO cache.{name} SELECT * FROM {new}")  # noqa: S608
                 self.con.execute("INSERT OR REPLACE INTO _views (name, signature, content) VALUES (?, ?, ?)",
                                  [name, cache_key, content])
                 self.con.execute("COMMIT")
@@ -156,7 +199,6 @@ class DuckEngine:
             return "patched"
         finally:
             self.con.execute(f"DROP VIEW IF EXISTS {delta}")
-            self.con.execute("DROP TABLE IF EXISTS temp._patch_groups")
             self.con.execute("DROP TABLE IF EXISTS temp._patch_old")
             self.con.execute("DROP TABLE IF EXISTS temp._patch_new")
             self.con.unregister("_patch_keys")
@@ -166,29 +208,30 @@ class DuckEngine:
         `rows_since` then take their results in any order. The rules of a scan are independent, and each
         has stretches one core runs alone (small joins, windows over a few thousand rows): three at a time
         keep both cores busy (six rules after an import: 0.97 s one after another, 0.60–0.78 s three at a
-        time). Not for a private in-memory database: its derived relations are temp tables of one
-        connection."""
-        if self._owned or len(queries) < 2:
+        time), and a rule can run while the relations other rules read are still being patched. Not for a
+        private in-memory database: its derived relations are temp tables of one connection."""
+        if self._owned:
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=PARALLEL, thread_name_prefix="qinqing-rule")
         for sql in queries:
             if sql not in self._prepared:
-                self._prepared[sql] = self._pool.submit(self._compute, sql)
+                # The cursor is made here, on the scan's thread, with the relations defined so far.
+                cursor = self.con.cursor()
+                self._prepared[sql] = self._pool.submit(self._compute, cursor, list(self._views),
+                                                        dict(self._frames), sql)
 
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
-        """A connection to the same database with this scan's relations defined on it."""
-        cursor = self.con.cursor()
-        cursor.execute("SET dynamic_or_filter_threshold = 2048")
-        for name, arrow in self._frames.items():
-            cursor.register(name, arrow)
-        for statement in self._views:
-            cursor.execute(statement)
-        return cursor
-
-    def _compute(self, sql: str) -> duckdb.DuckDBPyConnection:
-        cursor = self._cursor()
+    @staticmethod
+    def _compute(cursor: duckdb.DuckDBPyConnection, views: list[str], frames: dict[str, object],
+                 sql: str) -> duckdb.DuckDBPyConnection:
+        """On `cursor`: this scan's relations defined again (temp objects belong to one connection; the
+        copy's tables are shared), then temp table `_result` with the rows of `sql`."""
         try:
+            cursor.execute(_LOOKUP_JOINS)
+            for name, arrow in frames.items():
+                cursor.register(name, arrow)
+            for statement in views:
+                cursor.execute(statement)
             cursor.execute(f"CREATE TEMP TABLE _result AS {sql}")
         except BaseException:
             cursor.close()

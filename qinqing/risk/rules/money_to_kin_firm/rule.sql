@@ -133,6 +133,11 @@ firm_marked AS (  -- a kin firm counts when at least one of its flows fell withi
     SELECT p.*, max(CASE WHEN p.in_office THEN 1 ELSE 0 END) OVER (PARTITION BY p.official_id, p.kin_firm) AS firm_in_office
     FROM per_firm AS p
 ),
+labels AS (  -- the names of the firms the facts name, looked up at once (a few hundred codes: by the index)
+    SELECT uscc, name FROM enterprise_names
+    WHERE uscc IN (SELECT counterparty FROM firm_marked UNION SELECT payer_id FROM firm_marked
+                   UNION SELECT payee_id FROM firm_marked)
+),
 facts AS (  -- the flows of one direction and kind between two parties, or a counterparty's matters of one
             -- kind at one unit (a matter counts once), as one fact
     SELECT f.official_id, f.kin_firm, f.counterparty,
@@ -169,9 +174,9 @@ facts AS (  -- the flows of one direction and kind between two parties, or a cou
            list_sort(array_agg(DISTINCT f.post_unit)) AS post_units
     FROM firm_marked AS f
     JOIN officials AS o ON o.official_id = f.official_id
-    JOIN enterprise_names AS ce ON ce.uscc = f.counterparty
-    LEFT JOIN enterprise_names AS pe ON pe.uscc = f.payer_id
-    LEFT JOIN enterprise_names AS ye ON ye.uscc = f.payee_id
+    JOIN labels AS ce ON ce.uscc = f.counterparty
+    LEFT JOIN labels AS pe ON pe.uscc = f.payer_id
+    LEFT JOIN labels AS ye ON ye.uscc = f.payee_id
     LEFT JOIN departments AS dp ON dp.code = f.unit
     WHERE f.firm_in_office = 1
     GROUP BY f.official_id, f.kin_firm, f.counterparty, f.row_type, f.payer_id, f.payee_id, f.kind, f.unit, f.what,
