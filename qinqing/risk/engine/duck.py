@@ -93,6 +93,8 @@ class DuckEngine:
             return "view"
         if cache_key is None or self._owned:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+            if index is not None:
+                self.con.execute(f'CREATE INDEX "{name}_by_{index}" ON {name} ("{index}")')
             return "built"
         held = self.held(name)
         how = "kept"

@@ -3,12 +3,14 @@
 -- of its shares; `s1`…`s3` the shares step by step, so that a walk multiplies them in its own order and
 -- gets the very same floating-point figure as walking edge by edge), the firms it passes (`visited`, the
 -- start first) and its facts (firm A holds 40 % of firm B …). The layers r2 and r3 are written out, not a
--- recursive CTE: the depth is fixed, and Spark SQL has no recursive CTEs (the same file runs on both). A chain that comes back to a firm it passed stops there (registries have cross-holdings
--- and cycles). The ownership closure of the firm-to-firm edges, built once per change of the holdings:
+-- recursive CTE: the depth is fixed, and Spark SQL has no recursive CTEs (the same file runs on both).
+-- A chain that comes back to a firm it passed stops there (registries have cross-holdings and cycles). The ownership closure of the firm-to-firm edges, built once per change of the holdings:
 -- a walk from any set of people is then one join from the firms they hold (kin_firms).
 -- Kept as its own relation even though one query reads it: it changes only with the holdings and the
--- register, while its reader also changes with every declared relative.
--- @keep
+-- register, while its reader also changes with every declared relative. Looked up by `start`: the firms
+-- a province's kin hold directly are a hundred or so of its 400k chains' starts, read through the index
+-- (kin_firms from the copy: 10 ms against 68 ms scanning the compressed chains).
+-- @lookup start
 WITH edges AS (
     SELECT f.holder_id, h.name AS holder_name, f.enterprise_uscc, f.name, f.share_ratio
     FROM firm_holdings AS f
