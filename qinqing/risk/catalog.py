@@ -149,7 +149,7 @@ def view_lookups() -> dict[str, str]:
     """Views that declare `-- @lookup column`: kept in the columnar copy uncompressed, with an index on
     `column`, because queries join a few hundred of their rows by it (a firm's name for an alert): the
     engine then reads those rows through the index instead of scanning and decompressing every row."""
-    return {name: column for name, column in _declared(_LOOKUP, "lookup").items()}
+    return dict(_declared(_LOOKUP, "lookup"))
 
 
 @dataclass(frozen=True)

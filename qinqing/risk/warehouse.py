@@ -17,7 +17,8 @@ Layout: schema `stored` holds each contract table under its own name with the en
 (`sources.engine_schema`) plus `_key` (the row's surrogate id) for tables whose natural key is several
 columns; schema `cache` holds derived relations (the kin and ownership views) kept while the versions of
 what they read are unchanged; `_tables` (name, version), `_state` (the last applied event and the
-database it came from) and `_views` (cached relation → signature of its inputs, token of its content) say what is there.
+database it came from) and `_views` (cached relation → signature of its inputs, token of its content) say
+what is there.
 """
 
 from __future__ import annotations

@@ -342,8 +342,8 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
         relations.defer(name, f"built:{digests[name]}",
                         functools.partial(engine.register, name, reference_frames[name]))
     signatures: dict[str, str] = {}
-    todo: list[tuple[Rule, str]] = []  # (rule, its query) for the rules to run
-    waiting = [rule for rule in the_plan.rules]
+    todo: list[tuple[Rule, str]] = []  # (rule, its query) for the rules to run, in the order they start
+    waiting = list(the_plan.rules)
     prepare = getattr(engine, "prepare", None)
 
     def release() -> None:
@@ -362,7 +362,6 @@ def run(engine: Engine, frames: dict[str, pl.DataFrame], the_plan: Plan, *, as_o
 
     release()
     _derive(relations, the_plan, stored, digests, common, after=release)
-    todo.sort(key=lambda pair: the_plan.rules.index(pair[0]))
     findings: dict[str, list[Finding]] = {}
     rows_since = getattr(engine, "rows_since", None)
     for rule, sql in todo:

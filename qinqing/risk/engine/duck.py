@@ -127,18 +127,14 @@ class DuckEngine:
         self.con.execute(f"INSERT INTO cache.{name} {sql}")
         self.con.execute(f'CREATE INDEX "{name}_by_{index}" ON cache.{name} ("{index}")')
 
-    def _after_rows(self, relation: str, key: str, keys: list) -> str:
-        """A temp table of the rows of `relation` with the changed keys, as they are now: made once a scan
-        (by the patch of a view, from the rows it derived again) and read by every relation kept over it
-        instead of picking those rows out of a million again."""
+    def _after_rows(self, relation: str, key: str) -> str:
+        """A temp table of the rows of `relation` whose `key` is among the changed keys (`_patch_keys`), as
+        they are now: made once a scan (by the patch of a view, from the rows it derived again) and read by
+        every relation kept over it instead of picking those rows out of a million again."""
         name = f"_after_{relation}"
         if relation not in self._after:
-            self.con.register("_after_keys", _keys(keys))
-            try:
-                self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM "{relation}" AS x '  # noqa: S608
-                                 f'WHERE x."{key}" IN (SELECT k FROM _after_keys)')
-            finally:
-                self.con.unregister("_after_keys")
+            self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM "{relation}" AS x '  # noqa: S608
+                             f'WHERE x."{key}" IN (SELECT k FROM _patch_keys)')
             self._after.add(relation)
         return f'temp."{name}"'
 
@@ -166,10 +162,10 @@ class DuckEngine:
         → "patched", or "unchanged" when the rows derived again are exactly the rows held (then nothing is
         written but the signature, and the copy keeps its content token)."""
         rel, delta = patch.relation, f"_delta_{patch.relation}"
-        after = self._after_rows(rel, patch.key, patch.keys)
         # Every name here comes from the catalogue (view files), never from input.
-        self.con.register("_patch_keys", _keys(patch.keys))
+        self.con.register("_patch_keys", _keys(patch.keys))  # the changed keys of `rel`
         try:
+            after = self._after_rows(rel, patch.key)
             if patch.groups:
                 groups = self._groups(rel, patch.groups, after)
                 same = " AND ".join(f'x."{c}" IS NOT DISTINCT FROM g."{c}"' for c in patch.groups)
