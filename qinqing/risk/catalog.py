@@ -30,6 +30,16 @@ class Param:
     name: str
     default: object
     description: str
+    # The least value the rule is written for (`minimum = 2` in rule.toml): a kept relation may hold only
+    # what values from there up can select (repeated_returns' evidence: matters returned at least twice).
+    minimum: int | float | None = None
+
+    def check(self, value: object, where: str) -> None:
+        if self.minimum is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < self.minimum:
+            raise CatalogError(f"{where}: parameter {self.name} must be a number of at least {self.minimum} "
+                               f"(got {value!r})")
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,8 @@ class Rule:
         unknown = set(overrides) - set(self.params)
         if unknown:
             raise CatalogError(f"rule {self.code}: unknown parameter(s) {', '.join(sorted(unknown))}")
+        for name, value in overrides.items():
+            self.params[name].check(value, f"rule {self.code}")
         return {name: overrides.get(name, p.default) for name, p in self.params.items()}
 
 
@@ -82,7 +94,11 @@ def _load_rule(folder: Path) -> Rule:
     for name, spec in meta.get("params", {}).items():
         if not isinstance(spec, dict) or "default" not in spec or not spec.get("description"):
             raise CatalogError(f"{meta_path}: parameter {name} needs a default and a description")
-        params[name] = Param(name, spec["default"], spec["description"])
+        minimum = spec.get("minimum")
+        if minimum is not None and (isinstance(minimum, bool) or not isinstance(minimum, int | float)):
+            raise CatalogError(f"{meta_path}: parameter {name}: minimum must be a number")
+        params[name] = Param(name, spec["default"], spec["description"], minimum)
+        params[name].check(spec["default"], f"{meta_path}: default")
     return Rule(
         code=code, title_zh=meta["title_zh"], title_en=meta["title_en"], scheme=meta["scheme"],
         basis=meta["basis"], severity=meta["severity"], entities=tuple(meta["entities"]), params=params,

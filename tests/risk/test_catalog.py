@@ -106,3 +106,29 @@ def test_a_patch_declaration_may_name_a_patch_view_and_its_key(monkeypatch):
                 catalog.view_patches()
     finally:
         catalog.view_patches.cache_clear()
+
+
+def test_a_parameter_with_a_minimum_refuses_less_and_a_rule_file_must_keep_to_it(tmp_path):
+    from qinqing.risk import catalog
+
+    rule = catalog.rule("repeated_returns")
+    assert rule.params["min_returns"].minimum == 2
+    assert rule.values({"min_returns": 4})["min_returns"] == 4
+    for bad in (1, 0, "3", True):
+        with pytest.raises(catalog.CatalogError, match=r"repeated_returns: parameter min_returns must be a number of "
+                                                       r"at least 2"):
+            rule.values({"min_returns": bad})
+
+    folder = tmp_path / "odd_rule"
+    folder.mkdir()
+    (folder / "rule.sql").write_text("SELECT 1", encoding="utf-8")
+    meta = ('code = "odd_rule"\ntitle_zh = "x"\ntitle_en = "x"\nscheme = "x"\nbasis = "x"\nseverity = "low"\n'
+            'entities = ["official_id"]\n[params.n]\ndescription = "n"\n')
+    (folder / "rule.toml").write_text(meta + "default = 1\nminimum = 2\n", encoding="utf-8")
+    with pytest.raises(catalog.CatalogError, match=r"rule\.toml: default: parameter n must be a number of at least 2"):
+        catalog._load_rule(folder)
+    (folder / "rule.toml").write_text(meta + 'default = 1\nminimum = "two"\n', encoding="utf-8")
+    with pytest.raises(catalog.CatalogError, match="minimum must be a number"):
+        catalog._load_rule(folder)
+    (folder / "rule.toml").write_text(meta + "default = 2\nminimum = 2\n", encoding="utf-8")
+    assert catalog._load_rule(folder).params["n"] == catalog.Param("n", 2, "n", 2)

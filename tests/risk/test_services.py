@@ -153,3 +153,5 @@ def test_scan_command_rejects_unknown_rules_and_parameters(db):
         call_command("scan", rules="no_such_rule")
     with pytest.raises(CommandError, match="unknown parameter"):
         call_command("scan", rules=RULE.code, param=["kin_stake_decisions.bogus=1"])
+    with pytest.raises(CommandError, match="min_returns must be a number of at least 2"):
+        call_command("scan", rules="repeated_returns", param=["repeated_returns.min_returns=1"])

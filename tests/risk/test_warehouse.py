@@ -217,7 +217,7 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
 
 
 @pytest.mark.parametrize(("code", "case", "view"), [
-    ("kin_stake_decisions", "relative_chain", "kin_matters"),
+    ("kin_stake_decisions", "relative_chain", "kin_decisions"),
     ("money_to_kin_firm", "micro_loan", "kin_matters"),
     ("contact_violations", "gifts_and_pending", "contact_matters"),
     ("blacklisted_firm_active", "payments_alone", "blacklisted_matters"),
@@ -253,6 +253,45 @@ def test_the_matters_a_rule_can_name_follow_new_changed_and_deleted_applications
     fresh = Warehouse(tmp_path / "fresh" / "copy.duckdb")
     run_scan(rule_codes=[code], as_of=AS_OF, full=True, warehouse=fresh)
     assert kept_rows(fresh, view) == patched
+    assert {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()} == alerts
+
+
+@pytest.mark.parametrize(("code", "case", "named"), [
+    ("kin_stake_decisions", "relative_chain", "kin_decisions"),
+    ("contact_violations", "gifts_and_pending", "contact_matters"),
+])
+def test_a_new_matter_the_rule_cannot_name_leaves_its_alerts_as_they_are(db, warehouse, tmp_path, code, case, named):
+    """kin_stake_decisions names decisions: a matter of a kin firm still pending joins kin_matters (the
+    money rule may name it) but not kin_decisions, so the rule is carried. contact_violations names matters
+    pending at a contact or completed before one: a matter submitted after its firm's last contact leaves
+    contact_matters as it is. A matter that can count makes the rule run, with a full scan's alerts."""
+    from qinqing.service.models import Application
+
+    rule = catalog.rule(code)
+    assert import_dataset(rule.folder / "fixtures" / case).ok
+    run_scan(rule_codes=[code], as_of=AS_OF, warehouse=warehouse)
+    watched = Application.objects.get(application_id=kept_rows(warehouse, named)[0][0])
+    pending = Application.objects.get(pk=watched.pk)
+    pending.pk = pending.application_id = "BJ9200"
+    pending.status, pending.accepted_at, pending.completed_at = "submitted", None, None
+    if code == "contact_violations":  # the day after the firm's last contact, before the scan date
+        last = dict((firm, day) for firm, day in kept_rows(warehouse, "contact_firms"))[watched.enterprise_id]
+        assert last < AS_OF
+        pending.submitted_at = pending.submitted_at.replace(year=last.year, month=last.month, day=last.day)
+        pending.submitted_at += dt.timedelta(days=1)
+    pending.save()
+    result = run_scan(rule_codes=[code], as_of=AS_OF, warehouse=warehouse)
+    assert result.carried == [code]
+    if code == "kin_stake_decisions":  # the superset both kin rules read has it
+        assert "BJ9200" in {row[0] for row in kept_rows(warehouse, "kin_matters")}
+
+    decided = Application.objects.get(pk=watched.pk)  # the same matter again, on the same dates
+    decided.pk = decided.application_id = "BJ9201"
+    decided.save()
+    assert run_scan(rule_codes=[code], as_of=AS_OF, warehouse=warehouse).carried == []
+    assert "BJ9201" in {row[0] for row in kept_rows(warehouse, named)}
+    alerts = {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()}
+    run_scan(rule_codes=[code], as_of=AS_OF, full=True, warehouse=Warehouse(tmp_path / "fresh" / "copy.duckdb"))
     assert {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()} == alerts
 
 

@@ -60,7 +60,8 @@ class Command(BaseCommand):
             for rule in selected:
                 self.stdout.write(f"{rule.code:<26} {rule.severity:<8} {rule.title_zh} / {rule.title_en}")
                 for p in rule.params.values():
-                    self.stdout.write(f"    {p.name} = {p.default!r}: {p.description}")
+                    least = f" (≥ {p.minimum})" if p.minimum is not None else ""
+                    self.stdout.write(f"    {p.name} = {p.default!r}{least}: {p.description}")
             return
         overrides: dict[str, dict[str, object]] = {}
         for text in param:

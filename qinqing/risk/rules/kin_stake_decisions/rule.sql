@@ -33,17 +33,15 @@ decisions AS (
     SELECT 'application' AS kind, a.application_id AS ref, a.enterprise_uscc, s.department_code AS unit,
            s.item_code, s.name AS what, CAST(coalesce(a.completed_at, a.accepted_at) AS DATE) AS day,
            a.handler_official_id AS handler
-    FROM kin_matters AS a  -- the matters of kin firms (and of their counterparties)
+    FROM kin_decisions AS a  -- the decisions on kin firms' matters (accepted, completed or rejected)
     JOIN service_items AS s ON s.item_code = a.item_code
-    WHERE a.status IN ('accepted', 'completed', 'rejected') AND coalesce(a.completed_at, a.accepted_at) IS NOT NULL
-      AND a.enterprise_uscc IN (SELECT enterprise_uscc FROM strongest)
+    WHERE a.enterprise_uscc IN (SELECT enterprise_uscc FROM strongest)
     UNION ALL
-    SELECT 'tender' AS kind, t.tender_id AS ref, b.bidder_uscc AS enterprise_uscc,
-           t.buyer_department_code AS unit, CAST(NULL AS VARCHAR) AS item_code, t.title AS what,
-           CAST(coalesce(t.awarded_at, t.published_at) AS DATE) AS day, CAST(NULL AS VARCHAR) AS handler
-    FROM tenders AS t
-    JOIN bids AS b ON b.tender_id = t.tender_id
-    WHERE b.winner AND b.bidder_uscc IN (SELECT enterprise_uscc FROM strongest)
+    SELECT 'tender' AS kind, w.tender_id AS ref, w.bidder_uscc AS enterprise_uscc,
+           w.buyer_department_code AS unit, CAST(NULL AS VARCHAR) AS item_code, w.title AS what,
+           CAST(coalesce(w.awarded_at, w.published_at) AS DATE) AS day, CAST(NULL AS VARCHAR) AS handler
+    FROM kin_awards AS w  -- the tenders won by kin firms (and by their counterparties)
+    WHERE w.bidder_uscc IN (SELECT enterprise_uscc FROM strongest)
 ),
 hits AS (
     SELECT st.official_id, st.enterprise_uscc, d.kind, d.ref, d.unit, d.what, d.day, pu.post_unit,

@@ -10,9 +10,9 @@
 -- Flows and dealings are one relation with windows over it, not joins of one on the other: Spark plans
 -- a CTE once per reader, and self-joins of deep CTEs overwhelm its analyser. Dealings are read only for
 -- firms on the other side of some flow (`paid`): a pair without money never makes an alert, and a
--- province has a million matters and four million liaisons. Matters, liaisons and flows come from the
--- kept `kin_matters`, `kin_liaisons` and `kin_flows` (supersets of what can count), so a scan after an
--- import of new matters reads a few thousand rows, not millions.
+-- province has a million matters and four million liaisons. Matters, awards, liaisons and flows come from
+-- the kept `kin_matters`, `kin_awards`, `kin_liaisons` and `kin_flows` (supersets of what can count), so a
+-- scan after an import of new matters reads a few thousand rows, not millions.
 WITH kf AS (  -- one stake per official and firm: the largest share, then the shortest chain
     SELECT official_id, enterprise_uscc, max(official_name) AS official_name,
            max_by(kin_name, printf('%.9f', effective_share) || printf('%03d', 9 - layers) || kin_name || relation) AS kin_name,
@@ -90,19 +90,17 @@ events AS (  -- money flows (with the kin firm) and dealings (without), one rela
     FROM matters AS m
     WHERE m.handler_official_id IN (SELECT official_id FROM kin_firms)
     UNION ALL  -- tenders bought by such a unit and won
-    SELECT pu.official_id, CAST(NULL AS VARCHAR) AS firm, b.bidder_uscc AS counterparty, 'tender' AS row_type,
+    SELECT pu.official_id, CAST(NULL AS VARCHAR) AS firm, w.bidder_uscc AS counterparty, 'tender' AS row_type,
            CAST(NULL AS VARCHAR) AS payer_id, CAST(NULL AS VARCHAR) AS payee_id, CAST(NULL AS VARCHAR) AS kind,
-           CAST(NULL AS DOUBLE) AS amount, CAST(coalesce(t.awarded_at, t.published_at) AS DATE) AS day,
-           pu.start_date AS p_start, pu.end_date AS p_end, t.tender_id AS ref, t.buyer_department_code AS unit,
-           t.title AS what, pu.post_unit, FALSE AS personally, FALSE AS via_power
-    FROM bids AS b
-    JOIN tenders AS t ON t.tender_id = b.tender_id
+           CAST(NULL AS DOUBLE) AS amount, CAST(coalesce(w.awarded_at, w.published_at) AS DATE) AS day,
+           pu.start_date AS p_start, pu.end_date AS p_end, w.tender_id AS ref, w.buyer_department_code AS unit,
+           w.title AS what, pu.post_unit, FALSE AS personally, FALSE AS via_power
+    FROM kin_awards AS w  -- the tenders won by kin firms and by the firms on the other side of their flows
     JOIN post_units AS pu
-      ON pu.unit = t.buyer_department_code
-     AND CAST(coalesce(t.awarded_at, t.published_at) AS DATE) BETWEEN pu.start_date AND pu.end_date
-    WHERE b.winner
-      AND CAST(coalesce(t.awarded_at, t.published_at) AS DATE) <= $as_of
-      AND b.bidder_uscc IN (SELECT counterparty FROM paid)
+      ON pu.unit = w.buyer_department_code
+     AND CAST(coalesce(w.awarded_at, w.published_at) AS DATE) BETWEEN pu.start_date AND pu.end_date
+    WHERE CAST(coalesce(w.awarded_at, w.published_at) AS DATE) <= $as_of
+      AND w.bidder_uscc IN (SELECT counterparty FROM paid)
     UNION ALL  -- firms the official is assigned to as liaison
     SELECT l.official_id, CAST(NULL AS VARCHAR) AS firm, l.enterprise_uscc AS counterparty, 'liaison' AS row_type,
            CAST(NULL AS VARCHAR) AS payer_id, CAST(NULL AS VARCHAR) AS payee_id, CAST(NULL AS VARCHAR) AS kind,

@@ -5,31 +5,38 @@
 -- $prior_weight matters) — so an item returned often for everyone weighs less. One-sided binomial
 -- likelihood-ratio test (signed root, normal tail by Abramowitz–Stegun 7.1.26) and Benjamini–Hochberg q
 -- across every handler × item with at least $min_apps matters.
-WITH apps AS (  -- the matters themselves: read on only for the alerts' evidence
+WITH apps AS (  -- the matters themselves, returned twice or more (returned_matters; min_returns is at least
+               -- 2): read on only for the alerts' evidence
     SELECT a.application_id, a.item_code, a.enterprise_uscc, a.handler_official_id AS handler, a.status,
            coalesce(a.returns, 0) AS returns, coalesce(a.returns, 0) >= $min_returns AS repeated,
            CAST(a.submitted_at AS DATE) AS submitted, CAST(a.accepted_at AS DATE) AS accepted,
            CAST(a.completed_at AS DATE) AS completed,
            s.department_code AS unit, s.name AS item_name
-    FROM applications AS a
+    FROM returned_matters AS a
     JOIN service_items AS s ON s.item_code = a.item_code
     WHERE CAST(a.submitted_at AS DATE) <= $as_of
 ),
-counts AS (  -- the kept counts per handler × item, status and returns (return_counts)
-    SELECT c.*, c.returns >= $min_returns AS repeated FROM return_counts AS c
+tallies AS (  -- the kept counts per handler × item, status and returns (return_counts), added up once per
+             -- handler × item; matters without a handler make the group whose handler is NULL (they
+             -- count in the city-wide rate, not as anyone's)
+    SELECT c.handler_official_id AS handler, c.item_code, sum(c.n) AS n,
+           sum(CASE WHEN c.returns >= $min_returns THEN c.n ELSE 0 END) AS k,
+           sum(CASE WHEN c.returns >= $min_returns AND c.status = 'withdrawn' THEN c.n ELSE 0 END) AS k_withdrawn,
+           sum(CASE WHEN c.returns >= $min_returns AND c.status IN ('submitted', 'returned') THEN c.n ELSE 0 END)
+               AS k_open,
+           sum(c.returns * c.n) AS all_returns, max(c.returns) AS most_returns
+    FROM return_counts AS c
+    GROUP BY c.handler_official_id, c.item_code
 ),
 city AS (
-    SELECT CAST(sum(CASE WHEN repeated THEN n ELSE 0 END) AS DOUBLE) / sum(n) AS prior FROM counts
+    SELECT CAST(sum(k) AS DOUBLE) / sum(n) AS prior FROM tallies
 ),
 groups AS (
-    SELECT handler_official_id AS handler, item_code, unit, item_name, sum(n) AS n,
-           sum(CASE WHEN repeated THEN n ELSE 0 END) AS k,
-           sum(CASE WHEN repeated AND status = 'withdrawn' THEN n ELSE 0 END) AS k_withdrawn,
-           sum(CASE WHEN repeated AND status IN ('submitted', 'returned') THEN n ELSE 0 END) AS k_open,
-           sum(returns * n) AS all_returns, max(returns) AS most_returns
-    FROM counts
-    WHERE handler_official_id IS NOT NULL
-    GROUP BY handler_official_id, item_code, unit, item_name
+    SELECT t.handler, t.item_code, s.department_code AS unit, s.name AS item_name, t.n, t.k, t.k_withdrawn,
+           t.k_open, t.all_returns, t.most_returns
+    FROM tallies AS t
+    JOIN service_items AS s ON s.item_code = t.item_code
+    WHERE t.handler IS NOT NULL
 ),
 items AS (
     SELECT item_code, sum(n) AS n_item, sum(k) AS k_item, count(*) AS handlers FROM groups GROUP BY item_code
