@@ -172,13 +172,17 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
     from qinqing.service.models import Application
 
     assert import_dataset(OVERDUE_CASE).ok
+    assert import_dataset(SPEED.folder / "fixtures" / "favoured_firms").ok  # handler × items worth testing
     codes = [OVERDUE.code, SPEED.code, RETURNS.code]
     run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse)
     before = kept_rows(warehouse, "matter_times")
     assert before
-    timed = [row[0] for row in before]
-    assert len(timed) >= 4
-    changed, copied, gone, moved = (Application.objects.get(pk=key) for key in timed[:4])
+    worth_testing = {(row[0], row[1]) for row in kept_rows(warehouse, "speed_groups") if row[2] >= 6}
+    tested = [row[0] for row in before if (row[3], row[1]) in worth_testing]  # by handler, item
+    timed = [row[0] for row in before if row[0] not in tested[:2]]
+    assert len(tested) >= 2 and len(timed) >= 2
+    copied, moved = (Application.objects.get(pk=key) for key in tested[:2])
+    changed, gone = (Application.objects.get(pk=key) for key in timed[:2])
     other = Application.objects.exclude(handler_id=moved.handler_id).exclude(handler_id=None).first()
     moved.handler_id = other.handler_id  # leaves its handler × item for another one
     moved.save()
@@ -199,7 +203,7 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
     patched = kept_rows(warehouse, "matter_times")
     regrouped = {name: kept_rows(warehouse, name)
                  for name in ("overdue_groups", "speed_groups", "late_matters", "return_counts")}
-    assert patched != before
+    assert patched != before and all(regrouped.values())
     keys = {row[0] for row in patched}
     assert "BJ9100" in keys and gone.application_id not in keys
 
