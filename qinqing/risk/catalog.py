@@ -168,18 +168,41 @@ def view_lookups() -> dict[str, str]:
     return dict(_declared(_LOOKUP, "lookup"))
 
 
+FOLDS = ("sum", "min", "max")
+
+
 @dataclass(frozen=True)
 class Regroup:
     """A view declared grouped over one relation (`-- @regroup relation(col, ...)`): it carries those
     columns under the same names, and its rows for one combination of their values depend only on the
     relation's rows with those values. The relation is a contract table or a view declared `@patch`. When a
-    few rows of the relation change, a kept copy re-derives the groups those rows left and joined."""
+    few rows of the relation change, a kept copy re-derives the groups those rows left and joined.
+
+    It may add what each of its other output columns is over a group's rows: `sum(n, k) max(worst)` (`FOLDS`;
+    every output column not named is a grouping column, and there is no HAVING or DISTINCT aggregate). When
+    the changed rows are all new, the kept groups then take in the new rows' own aggregates (counts add up,
+    maxima grow) instead of counting every row of the groups they joined again."""
 
     relation: str
     columns: tuple[str, ...]
+    folds: tuple[tuple[str, str], ...] = ()  # (output column, fold), in the order declared
 
 
-_REGROUP = re.compile(r"^--\s*@regroup\s+([a-z_]+)\s*\(([a-z_,\s]+)\)\s*$", re.MULTILINE)
+_REGROUP = re.compile(r"^--\s*@regroup\s+([a-z_]+)\s*\(([a-z_,\s]+)\)((?:\s+[a-z]+\s*\([a-z_,\s]+\))*)\s*$",
+                      re.MULTILINE)
+_FOLD = re.compile(r"([a-z]+)\s*\(([a-z_,\s]+)\)")
+
+
+def _folds(name: str, text: str) -> tuple[tuple[str, str], ...]:
+    folds: list[tuple[str, str]] = []
+    for fold, cols in _FOLD.findall(text):
+        if fold not in FOLDS:
+            raise CatalogError(f"view {name}: @regroup folds by {', '.join(FOLDS)}, not {fold}")
+        folds += [(c.strip(), fold) for c in cols.split(",") if c.strip()]
+    named = [c for c, _ in folds]
+    if len(set(named)) != len(named):
+        raise CatalogError(f"view {name}: @regroup names a column in more than one fold")
+    return tuple(folds)
 
 
 def _declared(pattern: re.Pattern, word: str) -> dict[str, tuple[str, ...]]:
@@ -200,7 +223,7 @@ def view_regroups() -> dict[str, Regroup]:
     from qinqing.contract.schema import TABLE_BY_NAME
 
     out = {}
-    for name, (relation, cols) in _declared(_REGROUP, "regroup").items():
+    for name, (relation, cols, folds) in _declared(_REGROUP, "regroup").items():
         columns = tuple(c.strip() for c in cols.split(",") if c.strip())
         if not columns or name in view_patches():
             raise CatalogError(f"view {name}: @regroup needs its columns, and no @patch beside it")
@@ -208,7 +231,10 @@ def view_regroups() -> dict[str, Regroup]:
         if (table is None or not table.primary_key) and relation not in view_patches():
             raise CatalogError(f"view {name}: @regroup {relation} must name a contract table with a primary key "
                                "or a @patch view")
-        out[name] = Regroup(relation, columns)
+        folded = _folds(name, folds)
+        if set(columns) & {c for c, _ in folded}:
+            raise CatalogError(f"view {name}: @regroup folds one of its grouping columns")
+        out[name] = Regroup(relation, columns, folded)
     return out
 
 

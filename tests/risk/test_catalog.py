@@ -69,7 +69,10 @@ def test_a_regroup_declaration_must_name_a_keyed_table_or_a_patched_view(monkeyp
     try:
         for bad, reason in [("-- @regroup holdings(enterprise_uscc)\nSELECT 1", "primary key"),
                             ("-- @regroup by_firm(enterprise_uscc)\nSELECT 1", "@patch view"),
-                            ("-- @regroup applications(a)\n-- @regroup applications(b)\nSELECT 1", "more than one")]:
+                            ("-- @regroup applications(a)\n-- @regroup applications(b)\nSELECT 1", "more than one"),
+                            ("-- @regroup applications(a) avg(n)\nSELECT 1", "not avg"),
+                            ("-- @regroup applications(a) sum(n) max(n)\nSELECT 1", "more than one fold"),
+                            ("-- @regroup applications(a) sum(a, n)\nSELECT 1", "grouping columns")]:
             views["bad"] = bad
             for c in caches:
                 c.cache_clear()
@@ -81,6 +84,11 @@ def test_a_regroup_declaration_must_name_a_keyed_table_or_a_patched_view(monkeyp
         assert catalog.view_regroups() == {
             "by_handler": catalog.Regroup("times", ("handler", "item_code")),
             "by_firm": catalog.Regroup("applications", ("enterprise_uscc",))}
+        views["by_firm"] = "-- @regroup applications(enterprise_uscc) sum(n, k)  max(worst) min(first)\nSELECT 1"
+        for c in caches:
+            c.cache_clear()
+        assert catalog.view_regroups()["by_firm"] == catalog.Regroup(
+            "applications", ("enterprise_uscc",), (("n", "sum"), ("k", "sum"), ("worst", "max"), ("first", "min")))
     finally:
         for c in caches:
             c.cache_clear()

@@ -220,6 +220,54 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
     assert set(result.outcomes) == set(codes)
 
 
+def test_new_matters_alone_are_folded_into_the_kept_counts(db, warehouse, tmp_path):
+    """overdue_groups and return_counts declare what their counts are over a group's rows (`sum(...)`,
+    `max(...)`): after an import of new applications alone, the groups they join take in the new rows'
+    own counts (and the worst excess grows) without counting the groups' other rows again; a new group is
+    added; a matter without a handler goes to the group whose handler is NULL. Each kept relation then
+    holds exactly what deriving it whole gives, and the rules the alerts of a full scan."""
+    from qinqing.registry.models import Official
+    from qinqing.service.models import Application
+
+    assert import_dataset(OVERDUE_CASE).ok
+    assert import_dataset(SPEED.folder / "fixtures" / "favoured_firms").ok
+    codes = [OVERDUE.code, SPEED.code, RETURNS.code]
+    run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse)
+    late = kept_rows(warehouse, "late_matters")
+    assert late
+    stored = Application.objects.order_by("application_id")
+    joining = Application.objects.get(pk=late[0][0])  # late: its group's count and worst excess grow
+    joining.pk = joining.application_id = "BJ9300"
+    joining.submitted_at -= dt.timedelta(days=60)  # later still than the matter it copies
+    alone = Application.objects.get(pk=stored.first().pk)  # a handler × item of its own: a new group
+    alone.pk = alone.application_id = "BJ9301"
+    alone.handler_id = Official.objects.exclude(official_id__in=stored.values("handler_id")).first().pk
+    nobody = Application.objects.get(pk=stored.last().pk)  # no handler
+    nobody.pk, nobody.application_id, nobody.handler_id = "BJ9302", "BJ9302", None
+    for new in (joining, alone, nobody):
+        new.save()
+
+    steps: list[tuple[str, str]] = []
+    run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse, progress=lambda *step: steps.append(step))
+    assert ("folded", "overdue_groups") in steps and ("folded", "return_counts") in steps
+    assert ("patched", "speed_groups") in steps  # most of one firm: not a fold of the new rows alone
+    kept = {name: kept_rows(warehouse, name) for name in ("overdue_groups", "return_counts", "speed_groups")}
+    assert all(kept.values())
+    alerts = {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()}
+
+    fresh = Warehouse(tmp_path / "fresh" / "copy.duckdb")
+    run_scan(rule_codes=codes, as_of=AS_OF, full=True, warehouse=fresh)
+    assert {name: kept_rows(fresh, name) for name in kept} == kept
+    assert {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()} == alerts
+    # An edit of a stored matter is not a new row: the groups it left and joined are counted again.
+    steps.clear()
+    edited = Application.objects.get(application_id="BJ9300")
+    edited.returns = 7
+    edited.save()
+    run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse, progress=lambda *step: steps.append(step))
+    assert ("patched", "return_counts") in steps and ("folded", "return_counts") not in steps
+
+
 @pytest.mark.parametrize(("code", "case", "view"), [
     ("kin_stake_decisions", "relative_chain", "kin_decisions"),
     ("money_to_kin_firm", "micro_loan", "kin_matters"),

@@ -95,13 +95,15 @@ class Patch:
     is in `keys` changed (as they were before: the engine's relation `before_table(relation)`).
     - `groups` empty (catalog.Patch): re-derive the kept rows with those keys from those rows alone;
     - `groups` (catalog.Regroup): re-derive the groups (by those columns) that the changed rows left or
-      joined, from every row of `relation` in them."""
+      joined, from every row of `relation` in them; or, with `folds` and only new rows (none of the keys
+      was there before), fold the new rows' own aggregates into the groups they joined."""
 
     previous: str
     relation: str
     key: str
     keys: list
     groups: tuple[str, ...] = ()
+    folds: tuple[tuple[str, str], ...] = ()  # (output column, "sum" | "min" | "max")
 
 
 def before_table(relation: str) -> str:
@@ -118,8 +120,9 @@ class Engine(Protocol):
     def held(self, name: str) -> tuple[str, str] | None: ...
     # Optional: `prepare(queries)` starts computing the rules' queries (side by side) before `rows` or
     # `rows_since` asks for each.
-    # → "view" (not stored), "built", "kept" (the kept copy was current), "patched", or "unchanged" (patched,
-    # and the rows it derived again are the rows it held). `content`: the token stored with a new content;
+    # → "view" (not stored), "built", "kept" (the kept copy was current), "patched", "folded" (patched by
+    # folding new rows' aggregates in), or "unchanged" (patched, and the rows it derived again are the rows
+    # it held). `content`: the token stored with a new content;
     # `index`: the column a kept copy is looked up by (catalog.view_lookups).
     def materialize(self, name: str, sql: str, *, once: bool = False, cache_key: str | None = None,
                     patch: Patch | None = None, content: str | None = None, index: str | None = None) -> str: ...
@@ -269,7 +272,9 @@ def _patch_for(name: str, sql: str, read: list[str], inputs: dict[str, int | Non
     if relation not in changed or (relation != table and catalog.patched_table(relation) != table):
         return None
     key, keys = changed[relation]
-    return Patch(previous, relation, key, keys, () if declared is not None else regroup.columns)
+    if declared is not None:
+        return Patch(previous, relation, key, keys)
+    return Patch(previous, relation, key, keys, regroup.columns, regroup.folds)
 
 
 @dataclass
@@ -430,11 +435,11 @@ def _derive(relations: _Relations, the_plan: Plan, stored: Stored | None, digest
             progress("view", name)
         how = engine.materialize(name, sql, cache_key=key, patch=patch, content=token, index=index)
         relations.tokens[name] = held[1] if how in ("kept", "unchanged") else token
-        if how in ("patched", "unchanged"):
+        if how in ("patched", "unchanged", "folded"):
             if not patch.groups:
                 changed[name] = (patch.key, patch.keys)
             if progress:
-                progress("patched", name)
+                progress("folded" if how == "folded" else "patched", name)
         after()
 
 

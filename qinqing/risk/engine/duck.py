@@ -166,6 +166,8 @@ class DuckEngine:
         self.con.register("_patch_keys", _keys(patch.keys))  # the changed keys of `rel`
         try:
             after = self._after_rows(rel, patch.key)
+            if patch.folds and self._count(f'temp."{before_table(rel)}"') == 0:  # only new rows: fold them in
+                return self._fold(name, sql, patch, after, cache_key, content)
             if patch.groups:
                 groups = self._groups(rel, patch.groups, after)
                 same = " AND ".join(f'x."{c}" IS NOT DISTINCT FROM g."{c}"' for c in patch.groups)
@@ -196,22 +198,57 @@ class DuckEngine:
                 self._kept_as(name, cache_key, kept)
                 self._held[name] = (cache_key, kept)
                 return "unchanged"
-            self.con.execute("BEGIN")
-            try:  # deleted by row id: no column of a million rows is read again
-                self.con.execute(f'DELETE FROM cache.{name} WHERE rowid IN (SELECT _row FROM temp."{kept_as}")')  # noqa: S608
-                self.con.execute(f"INSERT INTO cache.{name} SELECT * FROM {new}")  # noqa: S608
-                self._kept_as(name, cache_key, content)
-                self.con.execute("COMMIT")
-            except BaseException:
-                self.con.execute("ROLLBACK")
-                raise
-            self._held[name] = (cache_key, content)
+            self._replace(name, kept_as, f"SELECT * FROM {new}", cache_key, content)  # noqa: S608
             return "patched"
         finally:
             self.con.execute(f"DROP VIEW IF EXISTS {delta}")
             self.con.execute("DROP TABLE IF EXISTS temp._patch_old")
             self.con.execute("DROP TABLE IF EXISTS temp._patch_new")
             self.con.unregister("_patch_keys")
+
+    def _fold(self, name: str, sql: str, patch: Patch, after: str, cache_key: str, content: str) -> str:
+        """Fold the aggregates of the new rows of `patch.relation` (`after`; none of their keys was there
+        before) into the kept groups of `name`, in one transaction with the new signature: a group they
+        joined takes its kept values folded with theirs (sums add up, minima and maxima extend), a group
+        they make is added. The groups are found by their keys (every column not folded), not by reading
+        every row of the relation in them again. (In `_patch`'s try: it drops what this leaves.)"""
+        rel, delta = patch.relation, f"_delta_{patch.relation}"
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {delta} AS SELECT * FROM {after}")  # noqa: S608
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _patch_new AS {reading_instead(sql, rel, delta)}")
+        columns = [row[0] for row in self.con.execute(f"DESCRIBE cache.{name}").fetchall()]
+        folds = dict(patch.folds)
+        if set(folds) - set(columns):
+            raise ValueError(f"view {name}: @regroup folds {', '.join(sorted(set(folds) - set(columns)))}, "
+                             "which it does not have")
+        keys = [c for c in columns if c not in folds]
+        same = " AND ".join(f'o."{c}" IS NOT DISTINCT FROM n."{c}"' for c in keys)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _patch_old AS SELECT o.rowid AS _row, o.* "  # noqa: S608
+                         f"FROM cache.{name} AS o WHERE EXISTS (SELECT 1 FROM temp._patch_new AS n WHERE {same})")
+
+        def folded(c: str) -> str:
+            o, n = f'o."{c}"', f'n."{c}"'
+            both = {"sum": f"{o} + {n}", "min": f"least({o}, {n})", "max": f"greatest({o}, {n})"}[folds[c]]
+            return f'CASE WHEN {o} IS NULL THEN {n} WHEN {n} IS NULL THEN {o} ELSE {both} END'
+
+        merged = ", ".join(folded(c) if c in folds else f'n."{c}"' for c in columns)
+        self._replace(name, "_patch_old", f"SELECT {merged} FROM temp._patch_new AS n "  # noqa: S608
+                                          f"LEFT JOIN temp._patch_old AS o ON {same}", cache_key, content)
+        return "folded"
+
+    def _replace(self, name: str, old: str, rows: str, cache_key: str, content: str) -> None:
+        """In one transaction with the new signature and content token: the kept rows of `name` listed in temp
+        table `old` (by their `_row`) give way to the rows of query `rows`. Deleted by row id: no column of a
+        million rows is read again."""
+        self.con.execute("BEGIN")
+        try:
+            self.con.execute(f'DELETE FROM cache.{name} WHERE rowid IN (SELECT _row FROM temp."{old}")')  # noqa: S608
+            self.con.execute(f"INSERT INTO cache.{name} {rows}")
+            self._kept_as(name, cache_key, content)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self._held[name] = (cache_key, content)
 
     def prepare(self, queries: list[str]) -> None:
         """Start computing these queries, `PARALLEL` at a time, each on a cursor of its own; `rows` and

@@ -99,7 +99,7 @@ SELECT al.handler || '|' || al.item_code AS alert_key,
        least(100.0, 30.0
             + 25.0 * least(1.0, greatest(0.0, log10(al.share / al.p0)))
             + 20.0 * least(1.0, (CAST(al.k - al.k_pending AS DOUBLE) + $pending_weight * al.k_pending) / 20.0)
-            + 15.0 * least(1.0, al.late_ratio_sum / al.k)
+            + 15.0 * least(1.0, CAST(al.late_days AS DOUBLE) / greatest(al.time_limit, 1) / al.k)
             + 10.0 * least(1.0, -log10(greatest(al.q, 1e-12)) / 6.0)) AS score,
        coalesce(o.name, al.handler) || ' 经办「' || al.item_name || '」' || CAST(al.n AS VARCHAR) || ' 件，超时限 '
            || CAST(al.k AS VARCHAR) || ' 件（' || printf('%d', CAST(floor(100.0 * al.share + 0.5) AS BIGINT)) || '%，同事项他人 '
