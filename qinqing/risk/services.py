@@ -290,7 +290,8 @@ def _evaluate(engine: str, snapshot: Snapshot, the_plan, frames: dict, built: di
     if engine == "duckdb":
         from qinqing.risk.engine.duck import DuckEngine
 
-        eng = DuckEngine(con=snapshot.con, memory_limit=settings.RISK_MEMORY_LIMIT or None)
+        # The copy is closed right after: what the scan defined on it goes with it.
+        eng = DuckEngine(con=snapshot.con, memory_limit=settings.RISK_MEMORY_LIMIT or None, tidy=False)
     else:
         eng = open_engine(engine)
     try:

@@ -105,3 +105,19 @@ def test_a_lookup_relation_is_kept_uncompressed_with_its_index_and_follows_new_f
             "SELECT DISTINCT compression FROM pragma_storage_info('cache.enterprise_names') "
             "WHERE segment_type = 'VARCHAR'").fetchall()}
         assert kinds <= {"Uncompressed", "Constant"}, kinds
+
+
+@pytest.mark.parametrize("tidy", [True, False])
+def test_an_engine_on_the_copy_drops_what_it_defined_unless_the_copy_closes_after(tmp_path, tidy):
+    con = duckdb.connect(str(tmp_path / "copy.duckdb"))
+    con.execute("CREATE TABLE numbers AS SELECT range AS n FROM range(10)")
+    engine = DuckEngine(con=con, tidy=tidy)
+    engine.materialize("evens", "SELECT n FROM numbers WHERE n % 2 = 0", once=True)
+    engine.materialize("odds", "SELECT n FROM numbers WHERE n % 2 = 1")  # a temp table: no copy to keep it in
+    assert len(engine.rows("SELECT n AS alert_key FROM evens UNION ALL SELECT n FROM odds")) == 10
+    engine.close()
+    temporary = con.execute("SELECT count(*) FROM duckdb_views() WHERE temporary AND NOT internal").fetchall()[0][0]
+    temporary += con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall()[0][0]
+    assert temporary == (0 if tidy else 2)
+    assert con.execute("SELECT count(*) FROM numbers").fetchall() == [(10,)]  # the connection stays usable
+    con.close()

@@ -48,10 +48,13 @@ class DuckEngine:
     stores = True  # reads the columnar copy in place (see qinqing.risk.warehouse)
 
     def __init__(self, memory_limit: str | None = None, threads: int | None = None,
-                 con: duckdb.DuckDBPyConnection | None = None) -> None:
+                 con: duckdb.DuckDBPyConnection | None = None, tidy: bool = True) -> None:
+        """`con`: the scan's columnar copy (else a private in-memory database). `tidy`: drop what the scan
+        defined on `con` when it closes (not when the caller closes `con` right after: 40 statements)."""
         # No extension is ever fetched at run time (intranets have no internet).
         self.con = con or duckdb.connect(":memory:", config=_CONFIG)
         self._owned = con is None
+        self._tidy = tidy
         self.con.execute(f"SET threads = {threads or max(1, os.cpu_count() or 1)}")
         self.con.execute(_LOOKUP_JOINS)
         if memory_limit:
@@ -337,7 +340,7 @@ class DuckEngine:
             self.con.unregister(name)
         if self._owned:
             self.con.close()
-        else:  # the copy's connection outlives the scan: drop what this scan defined on it
+        elif self._tidy:  # the copy's connection outlives the scan: drop what this scan defined on it
             for (name, kind) in self.con.execute(
                     "SELECT view_name, 'VIEW' FROM duckdb_views() WHERE temporary AND NOT internal "
                     "UNION ALL SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE temporary").fetchall():
