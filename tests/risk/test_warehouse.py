@@ -199,10 +199,10 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
     assert ("patched", "overdue_groups") in steps  # grouped over matter_times: the groups touched, again
     assert ("patched", "speed_groups") in steps
     assert ("patched", "late_matters") in steps  # grouped over matter_times by application
-    assert ("patched", "return_counts") in steps  # grouped over applications
+    assert ("patched", "return_counts") in steps and ("patched", "return_totals") in steps  # over applications
     patched = kept_rows(warehouse, "matter_times")
     regrouped = {name: kept_rows(warehouse, name)
-                 for name in ("overdue_groups", "speed_groups", "late_matters", "return_counts")}
+                 for name in ("overdue_groups", "speed_groups", "late_matters", "return_counts", "return_totals")}
     assert patched != before and all(regrouped.values())
     keys = {row[0] for row in patched}
     assert "BJ9100" in keys and gone.application_id not in keys
@@ -221,7 +221,7 @@ def test_a_kept_relation_follows_new_changed_and_deleted_rows_by_key(db, warehou
 
 
 def test_new_matters_alone_are_folded_into_the_kept_counts(db, warehouse, tmp_path):
-    """overdue_groups and return_counts declare what their counts are over a group's rows (`sum(...)`,
+    """overdue_groups, return_counts and return_totals declare what their counts are over a group's rows (`sum(...)`,
     `max(...)`): after an import of new applications alone, the groups they join take in the new rows'
     own counts (and the worst excess grows) without counting the groups' other rows again; a new group is
     added; a matter without a handler goes to the group whose handler is NULL. Each kept relation then
@@ -249,9 +249,10 @@ def test_new_matters_alone_are_folded_into_the_kept_counts(db, warehouse, tmp_pa
 
     steps: list[tuple[str, str]] = []
     run_scan(rule_codes=codes, as_of=AS_OF, warehouse=warehouse, progress=lambda *step: steps.append(step))
-    assert ("folded", "overdue_groups") in steps and ("folded", "return_counts") in steps
+    assert {("folded", name) for name in ("overdue_groups", "return_counts", "return_totals")} <= set(steps)
     assert ("patched", "speed_groups") in steps  # most of one firm: not a fold of the new rows alone
-    kept = {name: kept_rows(warehouse, name) for name in ("overdue_groups", "return_counts", "speed_groups")}
+    kept = {name: kept_rows(warehouse, name)
+            for name in ("overdue_groups", "return_counts", "return_totals", "speed_groups")}
     assert all(kept.values())
     alerts = {a.key: (a.evidence_hash, a.score, a.active) for a in Alert.objects.all()}
 

@@ -16,17 +16,22 @@ WITH apps AS (  -- the matters themselves, returned twice or more (returned_matt
     JOIN service_items AS s ON s.item_code = a.item_code
     WHERE CAST(a.submitted_at AS DATE) <= $as_of
 ),
-tallies AS (  -- the kept counts per handler × item, status and returns (return_counts), added up once per
-             -- handler × item; matters without a handler make the group whose handler is NULL (they
-             -- count in the city-wide rate, not as anyone's)
-    SELECT c.handler_official_id AS handler, c.item_code, sum(c.n) AS n,
+repeats AS (  -- the kept counts of matters sent back twice or more (return_counts), per handler × item
+    SELECT c.handler_official_id AS handler, c.item_code,
            sum(CASE WHEN c.returns >= $min_returns THEN c.n ELSE 0 END) AS k,
            sum(CASE WHEN c.returns >= $min_returns AND c.status = 'withdrawn' THEN c.n ELSE 0 END) AS k_withdrawn,
            sum(CASE WHEN c.returns >= $min_returns AND c.status IN ('submitted', 'returned') THEN c.n ELSE 0 END)
-               AS k_open,
-           sum(c.returns * c.n) AS all_returns, max(c.returns) AS most_returns
+               AS k_open
     FROM return_counts AS c
     GROUP BY c.handler_official_id, c.item_code
+),
+tallies AS (  -- the kept totals per handler × item (return_totals) with those counts; matters without a
+             -- handler make the group whose handler is NULL (they count in the city-wide rate, not as anyone's)
+    SELECT t.handler_official_id AS handler, t.item_code, t.n, coalesce(r.k, 0) AS k,
+           coalesce(r.k_withdrawn, 0) AS k_withdrawn, coalesce(r.k_open, 0) AS k_open, t.all_returns,
+           t.most_returns
+    FROM return_totals AS t
+    LEFT JOIN repeats AS r ON r.handler IS NOT DISTINCT FROM t.handler_official_id AND r.item_code = t.item_code
 ),
 city AS (
     SELECT CAST(sum(k) AS DOUBLE) / sum(n) AS prior FROM tallies
