@@ -11,6 +11,7 @@ import pytest
 from qinqing.contract.importer import import_dataset
 from qinqing.core.identifiers import uscc_check_char
 from qinqing.risk import catalog
+from qinqing.risk.engine.base import Patch, before_table
 from qinqing.risk.engine.duck import DuckEngine
 from qinqing.risk.services import run_scan
 from qinqing.risk.warehouse import Warehouse
@@ -121,3 +122,26 @@ def test_an_engine_on_the_copy_drops_what_it_defined_unless_the_copy_closes_afte
     assert temporary == (0 if tidy else 2)
     assert con.execute("SELECT count(*) FROM numbers").fetchall() == [(10,)]  # the connection stays usable
     con.close()
+
+
+GROUPED = "SELECT g, count(*) AS n, sum(v) AS total, max(v) AS top FROM facts GROUP BY g"
+
+
+@pytest.mark.parametrize("folds", [(("n", "sum"), ("total", "sum"), ("top", "max")), (("n", "sum"), ("gone", "sum"))])
+def test_new_rows_are_folded_into_the_kept_groups_and_a_fold_of_a_missing_column_is_refused(copy_engine, folds):
+    con = copy_engine.con
+    con.execute("CREATE TABLE cache.facts AS SELECT range AS id, range % 3 AS g, range AS v FROM range(9)")
+    con.execute("CREATE TEMP VIEW facts AS SELECT * FROM cache.facts")  # as the scan names a stored table
+    assert copy_engine.materialize("by_g", GROUPED, cache_key="v1") == "built"
+    con.execute("INSERT INTO cache.facts VALUES (9, 0, 100), (10, 5, 1)")  # group 0 joined, group 5 new
+    con.execute(f'CREATE TEMP TABLE "{before_table("facts")}" AS SELECT * FROM cache.facts WHERE false')
+    patch = Patch("v1", "facts", "id", [9, 10], ("g",), folds)
+    if "gone" in dict(folds):
+        with pytest.raises(catalog.CatalogError, match="by_g: @regroup folds gone"):
+            copy_engine.materialize("by_g", GROUPED, cache_key="v2", patch=patch)
+        assert copy_engine.held("by_g")[0] == "v1"
+        return
+    assert copy_engine.materialize("by_g", GROUPED, cache_key="v2", patch=patch) == "folded"
+    kept = con.execute("SELECT g, n, total, top FROM cache.by_g ORDER BY g").fetchall()
+    assert kept == con.execute(f"{GROUPED} ORDER BY g").fetchall() == [(0, 4, 109, 100), (1, 3, 12, 7),
+                                                                       (2, 3, 15, 8), (5, 1, 1, 1)]

@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
+from qinqing.risk.catalog import CatalogError
 from qinqing.risk.engine.base import before_table
 from qinqing.risk.engine.sql import reading_instead
 
@@ -221,8 +222,8 @@ class DuckEngine:
         columns = [row[0] for row in self.con.execute(f"DESCRIBE cache.{name}").fetchall()]
         folds = dict(patch.folds)
         if set(folds) - set(columns):
-            raise ValueError(f"view {name}: @regroup folds {', '.join(sorted(set(folds) - set(columns)))}, "
-                             "which it does not have")
+            raise CatalogError(f"view {name}: @regroup folds {', '.join(sorted(set(folds) - set(columns)))}, "
+                               "which it does not have")
         keys = [c for c in columns if c not in folds]
         same = " AND ".join(f'o."{c}" IS NOT DISTINCT FROM n."{c}"' for c in keys)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE _patch_old AS SELECT o.rowid AS _row, o.* "  # noqa: S608
